@@ -171,8 +171,9 @@ def _parse_values(pairs: tuple[str, ...], values_file: Path | None) -> dict[str,
 @click.option("--value", "value_pairs", multiple=True, metavar="NAME=NUMBER", help="提供平台/统计数值，可多次使用")
 @click.option("--values", "values_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSON 文件：{数值名称: 数值}")
+@click.option("--detail", is_flag=True, help="显示每项指标的评分依据")
 @json_option
-def rubrics_score(rubric_id, evidence, track, as_of, value_pairs, values_file, as_json) -> None:
+def rubrics_score(rubric_id, evidence, track, as_of, value_pairs, values_file, detail, as_json) -> None:
     """按评价指标体系为一组已分类的佐证（JSON Lines 文件，每行一条 Evidence）试算候选分数。"""
     rubric = _load(rubric_id)
     day = as_of.date() if as_of else date.today()
@@ -184,20 +185,22 @@ def rubrics_score(rubric_id, evidence, track, as_of, value_pairs, values_file, a
     if as_json:
         emit_json(result.model_dump(mode="json"))
         return
-    print_score(rubric, result)
+    print_score(rubric, result, detail)
 
 
-def print_score(rubric, result) -> None:
+def print_score(rubric, result, detail: bool = False) -> None:
     console.print(f"[bold]{rubric.title}[/bold]　评价日期 {result.as_of}"
                   + (f"　类别 {result.track}" if result.track else ""))
     if result.missing_mandatory:
         console.print(f"[red]缺少必备指标佐证：{'、'.join(result.missing_mandatory)}[/red]")
     table = Table()
-    for col in ("ID", "指标", "分值", "候选分", "状态", "必备", "说明"):
+    for col in ("ID", "指标", "分值", "候选分", "状态", "条款得分", "佐证"):
         table.add_column(col, overflow="fold")
     for s in result.indicators:
-        table.add_row(s.id, s.title, fmt_points(s.max_score), fmt_points(s.candidate_score), STATUS_ZH[s.status],
-                      "▲" if s.mandatory else "", s.rationale)
+        clauses = " · ".join(f"{c.id} {fmt_points(c.points)}" for c in s.clauses)
+        used = sum(1 for u in s.evidence if u.counted)
+        table.add_row(s.id + (" ▲" if s.mandatory else ""), s.title, fmt_points(s.max_score),
+                      fmt_points(s.candidate_score), STATUS_ZH[s.status], clauses, str(used) if used else "")
     console.print(table)
     t = result.total
     line = f"候选合计 {t.candidate:g} / {t.max:g}"
@@ -207,6 +210,13 @@ def print_score(rubric, result) -> None:
     if result.pass_result:
         verdict = {True: "通过", False: "未通过", None: "待定"}[result.pass_result.passed]
         console.print(f"结论：{verdict} — {result.pass_result.rationale}")
+    shown = [s for s in result.indicators if detail or s.status == "needs_review"]
+    if shown:
+        console.print("\n[bold]" + ("评分依据" if detail else "待人工确认的指标") + "[/bold]")
+        for s in shown:
+            console.print(f"  {s.id} {s.title}：{s.rationale}")
+    if not detail:
+        console.print("（加 --detail 显示每项指标的评分依据，加 --json 输出完整结果）")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -45,10 +45,11 @@ def _found_status(clause, found: bool) -> str:
     return "needs_review" if found else "not_assessable"
 
 
-def _not_assessable(clause, why: str = "") -> ClauseResult:
+def _not_assessable(clause, missing: str = "") -> ClauseResult:
     how = ASSESSED_BY_ZH[clause.assessed_by]
+    need = f"缺少数值 {missing}（{how}）" if missing else f"需{how}"
     return ClauseResult(id=clause.id, kind=clause.kind, points=None, status="not_assessable",
-                        rationale=f"{_quoted(clause)}，需{how}{why}，材料无法判定")
+                        rationale=f"{_quoted(clause)}，{need}，材料无法判定")
 
 
 def presence(clause: Presence | Requirement, offered: list["Candidate"], ctx: "Context", ind: Indicator,
@@ -171,7 +172,7 @@ def _tier_points(clause: Tiers, m: float) -> float:
             pts = tier.points
             break
     inc = clause.increment
-    if inc is not None and m > inc.above and pts > 0:
+    if inc is not None and m > inc.above:
         pts += math.floor((m - inc.above) / inc.each + 1e-9) * inc.points
     return pts
 
@@ -185,7 +186,7 @@ def _shortfall_points(clause: Shortfall, m: float) -> float:
 def _measured(clause: Tiers | Shortfall, offered, ctx, ind, rule: Callable[[float], float]) -> ClauseResult:
     m, uses, desc, unsure = _measure(clause, offered, ctx)
     if m is None:
-        return _not_assessable(clause, f"（{clause.value}）")
+        return _not_assessable(clause, clause.value)
     by_value = clause.measure == "value"
     found = by_value or any(c.dated_ok for c in offered)
     if not by_value and not found and not _by_documents(clause):
@@ -210,7 +211,7 @@ def compare_average(clause: CompareAverage, offered, ctx, ind) -> ClauseResult:
     v, _ = ctx.value(clause.value)
     avg, _ = ctx.value(clause.average)
     if v is None or avg is None:
-        return _not_assessable(clause, f"（{clause.value}、{clause.average}）")
+        return _not_assessable(clause, f"{clause.value}、{clause.average}")
     if math.isclose(v, avg, rel_tol=1e-9, abs_tol=1e-9):
         pts, word = clause.equal, "等于"
     elif v > avg:
@@ -225,7 +226,7 @@ def compare_average(clause: CompareAverage, offered, ctx, ind) -> ClauseResult:
 def proportional(clause: Proportional, offered, ctx, ind) -> ClauseResult:
     v, where = ctx.value(clause.value)
     if v is None:
-        return _not_assessable(clause, f"（{clause.value}）")
+        return _not_assessable(clause, clause.value)
     ratio = v / 100 if v > 1 else v  # values above 1 are percentages
     ratio = min(max(ratio, 0.0), 1.0)
     pts, capnote = _capped(_r(clause.points * ratio), clause.cap)
@@ -236,7 +237,7 @@ def proportional(clause: Proportional, offered, ctx, ind) -> ClauseResult:
 def external(clause: External, offered, ctx, ind) -> ClauseResult:
     v, where = ctx.value(clause.value)
     if v is None:
-        return _not_assessable(clause, f"（{clause.value}）")
+        return _not_assessable(clause, clause.value)
     pts = _r(min(max(v, 0.0), clause.points))
     pts, capnote = _capped(pts, clause.cap)
     return ClauseResult(id=clause.id, kind=clause.kind, points=pts, status="scored",

@@ -3,6 +3,7 @@ name the file, the indicator and the key."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,14 +24,31 @@ class _StrictLoader(yaml.SafeLoader):
     pass
 
 
+class _DuplicateKey(RubricError):
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+def _enclosing_id(text: str, line: int) -> str:
+    """The id of the list item (indicator, group) a line belongs to, for error messages."""
+    lines = text.splitlines()[: line - 1]
+    for row in reversed(lines):
+        m = re.match(r"^(\s*)-\s+id:\s*(.+?)\s*$", row)
+        if m:
+            return f"指标 indicator {m.group(2).strip(chr(34) + chr(39))} › "
+    return ""
+
+
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise RubricError(
+            raise _DuplicateKey(
                 f"重复的键 {key!r}（第 {key_node.start_mark.line + 1} 行，首次出现在第 {seen[key]} 行）"
-                f" / duplicate key {key!r} at line {key_node.start_mark.line + 1}"
+                f" / duplicate key {key!r} at line {key_node.start_mark.line + 1}",
+                key_node.start_mark.line + 1,
             )
         seen[key] = key_node.start_mark.line + 1
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
@@ -83,8 +101,9 @@ def _where(raw: Any, loc: tuple) -> str:
 def parse_rubric(text: str, name: str) -> Rubric:
     try:
         raw = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except RubricError as exc:
-        raise RubricError(f"{name}: {exc}") from None
+    except _DuplicateKey as exc:
+        near = _enclosing_id(text, exc.line)
+        raise RubricError(f"{name}: {near}{exc}") from None
     except yaml.YAMLError as exc:
         raise RubricError(f"{name}: YAML 格式错误 / malformed YAML: {exc}") from None
     if not isinstance(raw, dict):

@@ -6,6 +6,7 @@ import json
 import sys
 from typing import Any
 
+import click
 from rich.console import Console
 
 console = Console(highlight=False)
@@ -18,3 +19,7 @@ def emit_json(obj: Any) -> None:
 
 def fmt_points(x: float | None) -> str:
     return "—" if x is None else f"{x:g}"
+
+
+def json_option(f):
+    return click.option("--json", "as_json", is_flag=True, help="输出 JSON（UTF-8，中文不转义）")(f)

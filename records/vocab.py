@@ -93,5 +93,6 @@ ErrorCode = Literal[
     "too_large",
     "needs_ocr",
     "unsafe_path",
+    "unsafe_archive",
     "timeout",
 ]

@@ -209,8 +209,9 @@ def _pass_result(rubric: Rubric, scores: list[IndicatorScore], base: float, bonu
         missing = [s.id for s in mand if s.status == "no_evidence" or s.candidate_score == 0]
         if missing:
             return PassResult(passed=False, rationale=f"必备指标未达成：{'、'.join(missing)}")
-        met_opt = [s.id for s in opt if s.candidate_score == 1]
-        if all(s.candidate_score == 1 for s in mand) and len(met_opt) >= rule.min_optional:
+        # Only confirmed-by-documents results pass a package: a suggestion (needs_review) does not.
+        met_opt = [s.id for s in opt if s.candidate_score == 1 and s.status == "scored"]
+        if all(s.candidate_score == 1 and s.status == "scored" for s in mand) and len(met_opt) >= rule.min_optional:
             return PassResult(passed=True, rationale=f"必备指标全部达成，选择性指标达成 {len(met_opt)} 项")
         pending = [s.id for s in mand if s.candidate_score is None or s.status != "scored"]
         return PassResult(passed=None, rationale=f"尚待确认的必备指标：{'、'.join(pending) or '无'}；"

@@ -239,6 +239,7 @@ class Group(Strict):
     parent: str | None = None
     max_score: float | None = Field(default=None, ge=0)
     cap: bool = False  # the group's points are capped at max_score (加分项 10 封顶, 引领性 10, A7 20)
+    cap_text: str | None = None  # the cap's wording where the document states it apart, verbatim
     bonus: bool = False  # points beyond the base total
 
 

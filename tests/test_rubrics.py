@@ -161,3 +161,42 @@ def test_show_mandatory_follows_the_track():
     assert sum(i["mandatory"] for i in v2["indicators"]) == 22
     with pytest.raises(ValueError):
         describe(load_rubric("wenzhou-school"), "gold")
+
+
+@pytest.mark.parametrize("rubric_id", sorted(SEED_OF))
+def test_group_wording_is_verbatim(rubric_id, seed_text):
+    seed = seed_text[rubric_id]
+    missing = []
+    for g in load_rubric(rubric_id).groups:
+        for text in (g.title, g.cap_text):
+            if text and _flat(text) not in seed:
+                missing.append(f"{g.id}: {text}")
+    assert not missing, "group wording not found in the seed:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("rubric_id", sorted(SEED_OF))
+def test_every_document_decidable_clause_has_a_worked_case(rubric_id):
+    """Each clause the documents decide is checked by at least one case of tests/cases/<id>.yaml:
+    a case on its indicator that names the clause in `expect.clauses`, or any case on an
+    indicator that has only that one clause."""
+    import yaml
+
+    cases = yaml.safe_load((Path(__file__).parent / "cases" / f"{rubric_id}.yaml").read_text(encoding="utf-8"))["cases"]
+    covered: set[tuple[str, str]] = set()
+    for case in cases:
+        ind = case.get("indicator")
+        if ind is None:
+            continue
+        ind = str(ind)
+        for cid in (case.get("expect") or {}).get("clauses") or {}:
+            covered.add((ind, str(cid)))
+        covered.add((ind, "*"))
+    missing = []
+    for ind in load_rubric(rubric_id).indicators:
+        for clause in ind.clauses:
+            if clause.assessed_by != "documents":
+                continue
+            if (ind.id, clause.id) in covered or (len(ind.clauses) == 1 and (ind.id, "*") in covered):
+                continue
+            missing.append(f"{ind.id}/{clause.id}")
+    assert not missing, "document-decidable clauses without a worked case: " + ", ".join(missing)

@@ -1,0 +1,1 @@
+"""docx extractor (being written)."""

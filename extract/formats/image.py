@@ -1,0 +1,1 @@
+"""image extractor (being written)."""

@@ -1,0 +1,1 @@
+"""pdf extractor (being written)."""

@@ -1,0 +1,1 @@
+"""text extractor (being written)."""

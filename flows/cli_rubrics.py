@@ -120,7 +120,7 @@ def rubrics_validate(path: Path | None, as_json: bool) -> None:
         console.print(f"{mark} {f}：{rubric.title}，{len(rubric.indicators)} 项指标，"
                       f"错误 {len(report.errors)}，警告 {len(report.warnings)}")
         for finding in report.findings:
-            console.print(f"    {finding}")
+            console.print(f"    {finding}", markup=False)
     if failed:
         sys.exit(1)
 

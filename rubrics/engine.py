@@ -89,7 +89,24 @@ def score_indicator(rubric: Rubric, ind: Indicator, evidence: Iterable[Evidence]
             result.rationale += "；有材料未注明日期，需人工确认"
         result.evidence.extend(skipped)
         results.append(result)
+    _apply_requires(ind, results)
     return _combine(rubric, ind, track, results)
+
+
+def _apply_requires(ind: Indicator, results: list[ClauseResult]) -> None:
+    """A clause with `requires` earns nothing unless every listed clause found evidence."""
+    by_id = {r.id: r for r in results}
+    for clause, result in zip(ind.clauses, results):
+        if not clause.requires or not result.points:
+            continue
+        lacking = [cid for cid in clause.requires
+                   if not any(u.counted for u in by_id[cid].evidence) and by_id[cid].status != "needs_review"]
+        if lacking:
+            result.points = 0.0
+            for use in result.evidence:
+                use.points, use.counted = 0.0, False
+                use.note = (use.note + "；" if use.note else "") + f"须同时满足条款 {'、'.join(lacking)}"
+            result.rationale += f"；但条款 {'、'.join(lacking)} 未找到佐证，须同时满足，不得分"
 
 
 def _combine(rubric: Rubric, ind: Indicator, track: str, results: list[ClauseResult]) -> IndicatorScore:
@@ -137,6 +154,11 @@ def _combine(rubric: Rubric, ind: Indicator, track: str, results: list[ClauseRes
         rationale=f"{STATUS_ZH[status]}：{rationale}",
         clauses=results,
     )
+
+
+def _lacks_evidence(s: IndicatorScore) -> bool:
+    """Nothing found, or what was found earns nothing (a plan too recent, a condition unmet)."""
+    return s.status == "no_evidence" or (s.status == "scored" and s.candidate_score == 0)
 
 
 def _is_bonus(rubric: Rubric, gid: str | None) -> bool:
@@ -259,7 +281,7 @@ def score_package(rubric: Rubric, evidence: list[Evidence], as_of: date, track: 
         track=track_id if rubric.tracks else None,
         as_of=as_of,
         indicators=scores,
-        missing_mandatory=[s.id for s in scores if s.mandatory and s.status == "no_evidence"],
+        missing_mandatory=[s.id for s in scores if s.mandatory and _lacks_evidence(s)],
         total=total,
         pass_result=_pass_result(rubric, scores, base, bonus),
         rubric_version=rubric.version,

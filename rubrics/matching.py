@@ -40,7 +40,7 @@ def _years_before(d: date, years: int) -> date:
 
 
 def window_start(window: Window, as_of: date) -> date:
-    starts = []
+    starts = [date.min]
     if window.years:
         starts.append(_years_before(as_of, window.years))
     if window.since:
@@ -56,7 +56,8 @@ def in_window(window: Window | None, d: date | None, as_of: date) -> tuple[bool,
         return True, False
     if d is None:
         return False, True
-    return window_start(window, as_of) <= d <= as_of, False
+    end = _years_before(as_of, window.min_age_years) if window.min_age_years else as_of
+    return window_start(window, as_of) <= d <= end, False
 
 
 def window_text(window: Window | None) -> str:
@@ -68,4 +69,6 @@ def window_text(window: Window | None) -> str:
         return f"{window.since.isoformat()}以后"
     if window.years:
         return f"近{window.years}年"
+    if window.min_age_years:
+        return f"{window.min_age_years}年以前"
     return "本年度"

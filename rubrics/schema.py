@@ -37,12 +37,13 @@ class Window(Strict):
     years: int | None = None  # 近3年: date >= as_of minus N years (same day, inclusive)
     since: Date | None = None  # 2019年1月1日后: date >= since
     calendar_year: bool = False  # 本年度/当年度: same calendar year as as_of
+    min_age_years: int | None = None  # 已实施一年以上: date <= as_of minus N years
     text: str = ""  # the source wording, e.g. 近3年
 
     @model_validator(mode="after")
     def _one_rule(self):
-        if not (self.years or self.since or self.calendar_year):
-            raise ValueError("window needs one of years, since, calendar_year")
+        if not (self.years or self.since or self.calendar_year or self.min_age_years):
+            raise ValueError("window needs one of years, since, calendar_year, min_age_years")
         return self
 
 
@@ -89,6 +90,7 @@ class _ClauseBase(Strict):
     match: Match = Match()
     window: Window | None = None
     cap: float | None = Field(default=None, ge=0)
+    requires: list[str] = []  # ids of clauses of the same indicator that must also have evidence (且…否则不得分)
     note: str = ""
 
 

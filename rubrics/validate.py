@@ -163,6 +163,11 @@ def _check_indicator(rubric: Rubric, ind: Indicator, report: Report, tracks: set
             if c.kind != "requirement":
                 report.error(f"{where} › clause {c.id}", f"达标类指标只用 requirement 条款，不能用 {c.kind}")
         return
+    ids = [c.id for c in ind.clauses]
+    for c in ind.clauses:
+        for r in c.requires:
+            if r not in ids or r == c.id:
+                report.error(f"{where} › clause {c.id}", f"requires 指向不存在的条款 {r} / requires an unknown clause")
     for c in ind.clauses:
         if c.kind == "requirement":
             report.error(f"{where} › clause {c.id}", "requirement 条款只用于达标类（pass_fail）指标体系")

@@ -23,6 +23,7 @@ SPECIAL_FORMATS = {
     "empty": ("empty", ""),
     "encrypted_office": ("encrypted", ""),
     "corrupt_zip": ("corrupt", "压缩结构损坏"),
+    "corrupt_ole": ("corrupt", "Office 文件结构损坏"),
     "unknown": ("unsupported_format", ""),
 }
 

@@ -39,8 +39,8 @@ MIMETYPES = {
 def _ole_kind(data: bytes, suffix: str) -> str:
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
-    except Exception:  # noqa: BLE001 - any parse failure means "not a readable OLE file"
-        return "unknown"
+    except Exception:  # noqa: BLE001 - an OLE header over a broken structure
+        return "corrupt_ole"
     try:
         streams = {"/".join(s) for s in ole.listdir()}
     finally:
@@ -87,7 +87,7 @@ def _looks_like_text(head: bytes) -> bool:
 
 def detect_format(data: bytes, suffix: str = "") -> str:
     """Return a format name: pdf, docx, doc, wps, rtf, odt, xlsx, xls, ods, csv, txt, image, zip,
-    or one of empty, encrypted_office, corrupt_zip, unknown."""
+    or one of empty, encrypted_office, corrupt_zip, corrupt_ole, unknown."""
     suffix = suffix.lower()
     if not data or not data.strip():
         return "empty"
@@ -103,6 +103,6 @@ def detect_format(data: bytes, suffix: str = "") -> str:
     for magic, kind in IMAGE_MAGIC.items():
         if head.startswith(magic):
             return kind
-    if _looks_like_text(head):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_text(head):  # UTF-16/32 BOMs carry NULs
         return TEXT_SUFFIXES.get(suffix, "txt")
     return "unknown"

@@ -151,3 +151,23 @@ def test_cli_extract_json_lines(tmp_path):
 def test_cli_extract_human_table(tmp_path):
     res = CliRunner().invoke(main, ["extract", str(_folder(tmp_path)), "--workers", "0", "--no-cache"])
     assert res.exit_code == 0 and "文件提取结果" in res.output and "无法读取 3 个" in res.output
+
+
+@pytest.mark.parametrize("data, suffix, fmt", [
+    (b"\xff\xfe" + "通知".encode("utf-16-le"), ".txt", "txt"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00garbage" * 100, ".doc", "corrupt_ole"),
+    (b"%PDF-1.7\n", ".doc", "pdf"),
+    ("学校,班级数\n第一小学,24\n".encode("gbk"), ".csv", "csv"),
+    (b"", ".pdf", "empty"),
+])
+def test_formats_are_recognised_by_content_first(data, suffix, fmt):
+    from extract.detect import detect_format
+
+    assert detect_format(data, suffix) == fmt
+
+
+def test_broken_office_container_is_corrupt_not_unsupported():
+    from extract import extract_bytes
+
+    doc = extract_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00garbage" * 100, "坏文件.doc")
+    assert doc.error.code == "corrupt"

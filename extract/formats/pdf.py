@@ -1,11 +1,9 @@
 """PDF extractor: pdfplumber characters regrouped into lines with CJK-aware spacing.
 
-pdfplumber's extract_text() puts a space wherever two characters are more than x_tolerance apart,
-which splits justified Chinese lines (瑞委办发〔2023〕9 号, 荣 誉 证 书). Here lines are rebuilt from
-the characters: grouped by baseline per text direction (so rotated text reads in order), faux-bold
-overprints dropped, no space next to a CJK character or full-width punctuation, a space between
-Latin words; two-column pages are read column by column; ruled tables become Page.tables; pages
-with no text layer but with an image are rendered and OCR'd.
+extract_text() spaces out justified Chinese (瑞委办发〔2023〕9 号, 荣 誉 证 书). Here lines are rebuilt from
+the characters per text direction (rotated text reads in order), faux-bold overprints dropped, no space
+next to CJK, a space between Latin words; two-column pages read column by column; ruled tables become
+Page.tables; pages with no text layer but with an image are rendered and OCR'd.
 """
 
 from __future__ import annotations
@@ -13,24 +11,23 @@ from __future__ import annotations
 import io
 import logging
 from bisect import bisect_left, bisect_right
+from itertools import accumulate, groupby
 
 from extract.errors import ExtractFailure
 from extract.registry import ExtractContext, register
 from records import Page, Table, TextBlock
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
+log = logging.getLogger(__name__)
 
 CELL_SEP = " | "  # between the cells of a table row in Page.text
 
 
-def _kind(ch: str) -> str:
-    """'C' for CJK characters and full-width punctuation, 'N' for neutral punctuation, else 'L'."""
-    o = ord(ch[0])
-    if (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFE30 <= o <= 0xFE4F
-            or 0xFF00 <= o <= 0xFFEF or 0x2460 <= o <= 0x24FF or 0xAC00 <= o <= 0xD7AF
-            or 0x20000 <= o <= 0x3FFFF):
-        return "C"
-    return "N" if ch in "“”‘’…—–·" else "L"
+def _cjk(ch: str) -> bool:
+    """CJK characters, full-width punctuation and forms, circled numbers, kana and hangul."""
+    o = ord(ch)
+    return (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFE30 <= o <= 0xFE4F or 0xFF00 <= o <= 0xFFEF
+            or 0x2460 <= o <= 0x24FF or 0xAC00 <= o <= 0xD7AF or 0x20000 <= o <= 0x3FFFF)
 
 
 class G:
@@ -58,24 +55,18 @@ def _glyph(c: dict) -> tuple[int, G]:
 
 
 def _median(values: list[float]) -> float:
-    if not values:
-        return 0.0
-    s = sorted(values)
-    return s[len(s) // 2]
+    return sorted(values)[len(values) // 2] if values else 0.0
 
 
 def _rows(glyphs: list[G]) -> list[list[G]]:
     """Group glyphs by baseline, each row sorted along the line, spaces and overprints removed."""
     glyphs.sort(key=lambda g: g.v)
     rows: list[list[G]] = []
-    cur: list[G] = []
     for g in glyphs:
-        if cur and g.v - cur[0].v > 0.5 * max(cur[0].em, g.em, 1.0):
-            rows.append(cur)
-            cur = []
-        cur.append(g)
-    if cur:
-        rows.append(cur)
+        if rows and g.v - rows[-1][0].v <= 0.5 * max(rows[-1][0].em, g.em, 1.0):
+            rows[-1].append(g)
+        else:
+            rows.append([g])
     out = []
     for row in rows:
         row.sort(key=lambda g: g.u0)
@@ -104,24 +95,23 @@ def _fragments(row: list[G]) -> list[list[G]]:
     """Split a row where the gap is far wider than its usual spacing (a column gutter, a form gap)."""
     gaps = _gaps(row)
     base = max(_median(gaps), 0.0)
-    frags, cur = [], [row[0]]
+    frags = [[row[0]]]
     for g, gap in zip(row[1:], gaps):
         if gap > max(1.5 * g.em, base + 1.0 * g.em):
-            frags.append(cur)
-            cur = []
-        cur.append(g)
-    frags.append(cur)
+            frags.append([g])
+        else:
+            frags[-1].append(g)
     return frags
 
 
 def _text(seq: list[G]) -> str:
     """Join glyphs of one line: nothing next to CJK (unless a gap stands out), a space between words."""
-    gaps = _gaps(seq)
-    base = max(_median(gaps), 0.0)
+    gaps = _gaps(seq)  # base: the usual spacing between letters (justified CJK lines spread them)
+    base = max(_median([g for g, a, b in zip(gaps, seq, seq[1:]) if a.text.isalnum() and b.text.isalnum()]), 0.0)
     parts = [seq[0].text]
     for a, b, gap in zip(seq, seq[1:], gaps):
         em = max(a.em, b.em, 1.0)
-        if _kind(a.text[-1]) == "C" or _kind(b.text[0]) == "C":
+        if _cjk(a.text[-1]) or _cjk(b.text[0]):
             sep = " " if gap > max(2.0 * em, base + 1.5 * em) else ""
         else:
             sep = " " if b.space or gap > base + 0.2 * em else ""
@@ -133,15 +123,19 @@ def _text(seq: list[G]) -> str:
 def _join_lines(lines: list[str]) -> str:
     out = ""
     for ln in lines:
-        if out and ln and not (_kind(out[-1]) == "C" or _kind(ln[0]) == "C"):
+        if out and ln and not (_cjk(out[-1]) or _cjk(ln[0])):
             out += " "
         out += ln
     return out
 
 
+def _union(boxes) -> tuple[float, float, float, float]:
+    x0, top, x1, bot = zip(*boxes)
+    return min(x0), min(top), max(x1), max(bot)
+
+
 def _bbox(seq: list[G]) -> tuple[float, float, float, float]:
-    return (min(g.box[0] for g in seq), min(g.box[1] for g in seq),
-            max(g.box[2] for g in seq), max(g.box[3] for g in seq))
+    return _union([g.box for g in seq])
 
 
 class Line:
@@ -160,29 +154,20 @@ def _gutter(frags_by_row: list[list[list[G]]]) -> tuple[float, float] | None:
     width = int(hi - lo) + 1
     if width < 50:
         return None
-    cov = [0] * (width + 1)
+    diff = [0] * (width + 2)
     for u0, u1 in spans:
-        cov[int(u0 - lo)] += 1
-        cov[int(u1 - lo)] -= 1
-    run = 0
-    for i in range(width + 1):
-        run += cov[i]
-        cov[i] = run
+        diff[int(u0 - lo)] += 1
+        diff[int(u1 - lo)] -= 1
+    cov = list(accumulate(diff))  # how many fragments cover each point across the lines
     limit = max(3, len(frags_by_row) // 4)  # headlines and footers may cross the gutter
     em = _median([f[0].em for frs in frags_by_row for f in frs])
-    best, i = None, int(0.2 * width)
-    end = int(0.8 * width)
-    while i < end:
-        if cov[i] <= limit:
-            j = i
-            while j < end and cov[j] <= limit:
-                j += 1
-            if j - i >= 0.8 * em:
-                score = (min(cov[i:j]), -(j - i))
-                if best is None or score < best[0]:
-                    best = (score, lo + i, lo + j)
-            i = j
-        i += 1
+    best = None
+    for free, run in groupby(range(int(0.2 * width), int(0.8 * width)), key=lambda i: cov[i] <= limit):
+        run = list(run)
+        if free and len(run) >= 0.8 * em:
+            score = (min(cov[i] for i in run), -len(run))
+            if best is None or score < best[0]:
+                best = (score, lo + run[0], lo + run[-1] + 1)
     if best is None:
         return None
     g0, g1 = best[1], best[2]
@@ -220,12 +205,9 @@ def _layout(glyphs: list[G], tables: list[tuple[float, list[str], tuple]]) -> li
             continue
         frs = obj
         flat = [g for f in frs for g in f]
-        if gutter is None:
-            out.append(Line(_text(flat), _bbox(flat), v, flat[0].em, 0))
-            continue
-        g0, g1 = gutter
-        sides = [1 if f[-1].u1 <= g0 + 1 else 2 if f[0].u0 >= g1 - 1 else 0 for f in frs]
-        if 0 in sides:
+        sides = [1 if f[-1].u1 <= gutter[0] + 1 else 2 if f[0].u0 >= gutter[1] - 1 else 0
+                 for f in frs] if gutter else [0]
+        if 0 in sides:  # a full-width line (or a one-column page)
             flush()
             out.append(Line(_text(flat), _bbox(flat), v, flat[0].em, 0))
             continue
@@ -238,52 +220,37 @@ def _layout(glyphs: list[G], tables: list[tuple[float, list[str], tuple]]) -> li
 
 
 def _has_grid(page) -> bool:
+    """Enough horizontal and vertical rules for a ruled table (find_tables is costly)."""
     h = v = 0
-    for r in page.rects:
-        w, ht = r["width"], r["height"]
-        if w > 2 and ht > 2:
+    for o in page.rects + page.lines:
+        w, ht = o["x1"] - o["x0"], o["bottom"] - o["top"]
+        if o["object_type"] == "rect" and w > 2 and ht > 2:
             h, v = h + 2, v + 2
-        elif w > ht:
-            h += 1
-        else:
-            v += 1
-    for ln in page.lines:
-        if abs(ln["x1"] - ln["x0"]) >= abs(ln["bottom"] - ln["top"]):
+        elif w >= ht:
             h += 1
         else:
             v += 1
     return h >= 2 and v >= 2 and h + v >= 5  # a lone frame (a certificate border) is no table
 
 
+def _cell(box, by_y: list[G], ys: list[float], used: set[int]) -> str:
+    x0, top, x1, bot = box
+    inside = [g for g in by_y[bisect_left(ys, top):bisect_right(ys, bot)]
+              if x0 <= (g.box[0] + g.box[2]) / 2 <= x1 and id(g) not in used]
+    used.update(id(g) for g in inside)
+    return _join_lines([_text(r) for r in _rows(inside)]) if inside else ""
+
+
 def _tables(page, upright: list[G]):
-    """Ruled tables: rows of cell texts (own CJK joining), their boxes, and the glyphs they hold."""
-    found = []
-    for t in page.find_tables():
-        cells = [c for row in t.rows for c in row.cells if c is not None]
-        if len(cells) < 2:  # a page border is not a table
-            continue
-        found.append(t)
-    if not found:
-        return [], set()
+    """Ruled tables (a lone frame is none): their boxes, rows of cell texts, and the glyphs they hold."""
+    found = [t for t in page.find_tables() if sum(c is not None for r in t.rows for c in r.cells) >= 2]
     used: set[int] = set()
     result = []
     by_y = sorted(upright, key=lambda g: g.box[1] + g.box[3])
     ys = [(g.box[1] + g.box[3]) / 2 for g in by_y]
     for t in found:
-        rows = []
-        for row in t.rows:
-            texts = []
-            for cell in row.cells:
-                if cell is None:
-                    texts.append("")
-                    continue
-                x0, top, x1, bot = cell
-                band = by_y[bisect_left(ys, top):bisect_right(ys, bot)]
-                inside = [g for g in band if x0 <= (g.box[0] + g.box[2]) / 2 <= x1 and id(g) not in used]
-                used.update(id(g) for g in inside)
-                texts.append(_join_lines([_text(r) for r in _rows(inside)]) if inside else "")
-            if any(texts):
-                rows.append(texts)
+        rows = [[_cell(c, by_y, ys, used) if c else "" for c in row.cells] for row in t.rows]
+        rows = [r for r in rows if any(r)]
         if rows:
             result.append((t.bbox, rows))
     return result, used
@@ -328,9 +295,8 @@ def _blocks(number: int, lines: list[Line]) -> list[TextBlock]:
 
     def flush():
         if cur:
-            boxes = [ln.bbox for ln in cur]
-            bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-            blocks.append(TextBlock(page=number, text="\n".join(ln.text for ln in cur), bbox=bbox, source=cur[0].source))
+            blocks.append(TextBlock(page=number, text="\n".join(ln.text for ln in cur),
+                                    bbox=_union([ln.bbox for ln in cur]), source=cur[0].source))
             cur.clear()
 
     for ln in lines:
@@ -345,12 +311,15 @@ def _blocks(number: int, lines: list[Line]) -> list[TextBlock]:
 def _open(data: bytes):
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdftypes import resolve1
 
     if not data.lstrip()[:1024].count(b"%PDF"):
         raise ExtractFailure("corrupt", "不是 PDF 文件")
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-        count = _page_count(pdf)
+        count = resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count"))
+        if not isinstance(count, int) or count < 0:
+            count = len(pdf.pages)
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds; classify them
         chain, e = [], exc
         while e is not None:
@@ -358,21 +327,11 @@ def _open(data: bytes):
             e = e.__cause__ or e.__context__
         if any(isinstance(x, (PDFPasswordIncorrect, PDFEncryptionError)) for x in chain):
             raise ExtractFailure("encrypted") from exc
-        raise ExtractFailure("corrupt", type(exc).__name__) from exc
+        raise ExtractFailure("corrupt", "PDF 结构无法解析") from exc
     if b"%%EOF" not in data:
         pdf.close()
         raise ExtractFailure("corrupt", "文件不完整（被截断）")
     return pdf, count
-
-
-def _page_count(pdf) -> int:
-    try:
-        n = pdf.doc.catalog["Pages"].resolve()["Count"]
-        if isinstance(n, int) and n >= 0:
-            return n
-    except Exception:  # noqa: BLE001 - fall back to walking the page tree
-        pass
-    return len(pdf.pages)
 
 
 def _ocr_page(data: bytes, index: int, dpi: int, state: dict) -> tuple[str, list[TextBlock], float | None]:
@@ -383,11 +342,9 @@ def _ocr_page(data: bytes, index: int, dpi: int, state: dict) -> tuple[str, list
     if "doc" not in state:
         state["doc"] = pdfium.PdfDocument(data)
     page = state["doc"][index]
+    scale = dpi / 72.0
     try:
-        scale = dpi / 72.0
-        bitmap = page.render(scale=scale, grayscale=True)
-        image = bitmap.to_pil()
-        bitmap.close()
+        image = page.render(scale=scale, grayscale=True).to_pil()
     finally:
         page.close()
     result = ocr_image(image)
@@ -411,7 +368,8 @@ def extract_pdf(data: bytes, ctx: ExtractContext) -> list[Page]:
                 raise ExtractFailure("too_large", f"超过 {ctx.limits.max_pages} 页")
             try:
                 lines, tables, has_image = _read_page(page)
-            except Exception:  # noqa: BLE001 - one unreadable page must not lose the others
+            except Exception as exc:  # noqa: BLE001 - one unreadable page must not lose the others
+                log.warning("%s: page %d unreadable: %s", ctx.path, i + 1, exc)
                 failed += 1
                 lines, tables, has_image = [], [], False
             finally:
@@ -420,7 +378,9 @@ def extract_pdf(data: bytes, ctx: ExtractContext) -> list[Page]:
             pages.append(Page(number=i + 1, text=text, tables=tables, blocks=_blocks(i + 1, lines)))
             if has_image:
                 scans.append(i)
-        if not pages or failed == len(pages):
+        if not pages:
+            raise ExtractFailure("empty", "PDF 没有页面")
+        if failed == len(pages):
             raise ExtractFailure("corrupt", "没有可解析的页面")
         has_text = any(p.text.strip() for p in pages)
         if scans and ctx.limits.ocr:

@@ -25,7 +25,7 @@ def describe(rubric: Rubric, track: str | None = None) -> dict[str, Any]:
             "clauses": [c.model_dump(mode="json", exclude_defaults=True) | {"kind": c.kind} for c in ind.clauses],
             "source": ind.source.model_dump(mode="json", exclude_none=True),
             "expects": ind.expects.model_dump(mode="json", exclude_defaults=True),
-            "bonus": any(rubric.group(g).bonus for g in _chain(rubric, ind.group)),
+            "bonus": rubric.is_bonus(ind.group),
         })
     return {
         "id": rubric.id,
@@ -42,11 +42,3 @@ def describe(rubric: Rubric, track: str | None = None) -> dict[str, Any]:
         "source": rubric.source.model_dump(mode="json", exclude_none=True),
         "indicators": indicators,
     }
-
-
-def _chain(rubric: Rubric, gid: str | None) -> list[str]:
-    out = []
-    while gid is not None:
-        out.append(gid)
-        gid = rubric.group(gid).parent
-    return out

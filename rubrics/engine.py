@@ -140,7 +140,7 @@ def _combine(rubric: Rubric, ind: Indicator, track: str, results: list[ClauseRes
     if pending and status != "not_assessable":
         rationale += f"；另有条款需{('、'.join(pending))}"
     group = rubric.group(ind.group)
-    bonus = _is_bonus(rubric, group.id)
+    bonus = rubric.is_bonus(group.id)
     used = [u for r in results for u in r.evidence]
     return IndicatorScore(
         id=ind.id,
@@ -159,15 +159,6 @@ def _combine(rubric: Rubric, ind: Indicator, track: str, results: list[ClauseRes
 def _lacks_evidence(s: IndicatorScore) -> bool:
     """Nothing found, or what was found earns nothing (a plan too recent, a condition unmet)."""
     return s.status == "no_evidence" or (s.status == "scored" and s.candidate_score == 0)
-
-
-def _is_bonus(rubric: Rubric, gid: str | None) -> bool:
-    while gid is not None:
-        g = rubric.group(gid)
-        if g.bonus:
-            return True
-        gid = g.parent
-    return False
 
 
 def _cross_indicator_exclusions(rubric: Rubric, evidence: list[Evidence], track: str,
@@ -214,7 +205,7 @@ def _group_totals(rubric: Rubric, scores: list[IndicatorScore]) -> tuple[float, 
 
     base = bonus = 0.0
     for gid in children.get(None, []):
-        if _is_bonus(rubric, gid):
+        if rubric.is_bonus(gid):
             bonus += total(gid)
         else:
             base += total(gid)

@@ -306,14 +306,20 @@ class Rubric(Strict):
                 return g
         raise KeyError(gid)
 
-    def path(self, indicator: Indicator) -> list[str]:
-        chain: list[str] = []
-        gid: str | None = indicator.group
+    def ancestors(self, gid: str | None) -> list[Group]:
+        """The group and its parents, innermost first."""
+        chain: list[Group] = []
         while gid is not None:
             g = self.group(gid)
-            chain.append(g.title)
+            chain.append(g)
             gid = g.parent
-        return list(reversed(chain))
+        return chain
+
+    def path(self, indicator: Indicator) -> list[str]:
+        return [g.title for g in reversed(self.ancestors(indicator.group))]
+
+    def is_bonus(self, gid: str | None) -> bool:
+        return any(g.bonus for g in self.ancestors(gid))
 
     def indicator(self, iid: str) -> Indicator:
         for ind in self.indicators:

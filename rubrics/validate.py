@@ -141,13 +141,7 @@ def _check_sums(rubric: Rubric, report: Report) -> None:
 
 
 def _in_capped_group(rubric: Rubric, ind: Indicator) -> bool:
-    gid: str | None = ind.group
-    while gid is not None:
-        g = rubric.group(gid)
-        if g.cap:
-            return True
-        gid = g.parent
-    return False
+    return any(g.cap for g in rubric.ancestors(ind.group))
 
 
 def _check_indicator(rubric: Rubric, ind: Indicator, report: Report, tracks: set[str]) -> None:

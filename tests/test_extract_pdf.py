@@ -129,6 +129,21 @@ def test_award_table_rows_and_text():
     assert table_blocks[0].bbox[1] < [b for b in page.blocks if b.text.startswith("瑞安市教育局")][0].bbox[1]
 
 
+def test_libreoffice_export_justified_and_distributed():
+    """A real Word-processor export: justified lines, a distributed title, a Table Grid table."""
+    (page,) = run("libreoffice-export-justified.pdf")
+    lines = page.text.split("\n")
+    assert lines[:3] == ["瑞安市教育局文件", "瑞委办发〔2023〕9号", "荣誉证书"]
+    body = "".join(lines[3:-3])  # the paragraphs wrap where LibreOffice broke them; CJK joins without spaces
+    assert body == ("2023年，全市各级各类学校深入贯彻落实《教育信息化2.0行动计划》，扎实推进智慧教育示范区建设，"
+                    "涌现出一批先进集体和先进个人。经学校申报、县级推荐和专家评审，市教育局决定对瑞安市实验小学等"
+                    "10个先进集体和张晓明等20名先进个人予以通报表扬。希望受到表扬的集体和个人珍惜荣誉，再接再厉；"
+                    "全市各学校要以先进为榜样，推动Smart Education 2.0走深走实（“互联网+教育”）。")
+    assert lines[-3:] == ["序号 | 学校 | 奖项", "1 | 瑞安市实验小学 | 一等奖", "2 | 瑞安中学 | 二等奖"]
+    assert [t.rows for t in page.tables] == [[["序号", "学校", "奖项"], ["1", "瑞安市实验小学", "一等奖"],
+                                              ["2", "瑞安中学", "二等奖"]]]
+
+
 def test_scanned_page_is_ocrd():
     (page,) = run("scanned-page-no-text-layer.pdf")
     expected = "瑞安市教育局文件\n瑞教发〔2023〕15号\n关于公布智慧校园示范学校名单的通知\n各中小学：经评审，现将名单公布如下。"

@@ -76,9 +76,10 @@ def _rows(glyphs: list[G]) -> list[list[G]]:
             if not g.text.strip():
                 space = True
                 continue
-            tol = max(0.5, min(0.2 * g.em, 0.5 * (g.u1 - g.u0), 2.0))
-            if any(k.text == g.text and abs(k.u0 - g.u0) < tol and abs(k.v - g.v) < tol for k in kept[-3:]):
-                continue  # faux bold: the same string drawn again, slightly offset
+            if kept and g.u0 - kept[-1].u0 < 2.0:  # sorted by u0: only then can g overprint a kept glyph
+                tol = max(0.5, min(0.2 * g.em, 0.5 * (g.u1 - g.u0), 2.0))
+                if any(k.text == g.text and abs(k.u0 - g.u0) < tol and abs(k.v - g.v) < tol for k in kept[-3:]):
+                    continue  # faux bold: the same string drawn again, slightly offset
             g.space = space
             space = False
             kept.append(g)
@@ -87,13 +88,9 @@ def _rows(glyphs: list[G]) -> list[list[G]]:
     return out
 
 
-def _gaps(row: list[G]) -> list[float]:
-    return [b.u0 - a.u1 for a, b in zip(row, row[1:])]
-
-
 def _fragments(row: list[G]) -> list[list[G]]:
     """Split a row where the gap is far wider than its usual spacing (a column gutter, a form gap)."""
-    gaps = _gaps(row)
+    gaps = [b.u0 - a.u1 for a, b in zip(row, row[1:])]
     base = max(_median(gaps), 0.0)
     frags = [[row[0]]]
     for g, gap in zip(row[1:], gaps):
@@ -106,7 +103,8 @@ def _fragments(row: list[G]) -> list[list[G]]:
 
 def _text(seq: list[G]) -> str:
     """Join glyphs of one line: nothing next to CJK (unless a gap stands out), a space between words."""
-    gaps = _gaps(seq)  # base: the usual spacing between letters (justified CJK lines spread them)
+    gaps = [b.u0 - a.u1 for a, b in zip(seq, seq[1:])]
+    # base: the usual spacing between letters (justified CJK lines spread every character out)
     base = max(_median([g for g, a, b in zip(gaps, seq, seq[1:]) if a.text.isalnum() and b.text.isalnum()]), 0.0)
     parts = [seq[0].text]
     for a, b, gap in zip(seq, seq[1:], gaps):
@@ -132,10 +130,6 @@ def _join_lines(lines: list[str]) -> str:
 def _union(boxes) -> tuple[float, float, float, float]:
     x0, top, x1, bot = zip(*boxes)
     return min(x0), min(top), max(x1), max(bot)
-
-
-def _bbox(seq: list[G]) -> tuple[float, float, float, float]:
-    return _union([g.box for g in seq])
 
 
 class Line:
@@ -209,12 +203,12 @@ def _layout(glyphs: list[G], tables: list[tuple[float, list[str], tuple]]) -> li
                  for f in frs] if gutter else [0]
         if 0 in sides:  # a full-width line (or a one-column page)
             flush()
-            out.append(Line(_text(flat), _bbox(flat), v, flat[0].em, 0))
+            out.append(Line(_text(flat), _union(g.box for g in flat), v, flat[0].em, 0))
             continue
         for side in (1, 2):
             seq = [g for f, s in zip(frs, sides) if s == side for g in f]
             if seq:
-                band[side].append(Line(_text(seq), _bbox(seq), v, seq[0].em, side))
+                band[side].append(Line(_text(seq), _union(g.box for g in seq), v, seq[0].em, side))
     flush()
     return out
 

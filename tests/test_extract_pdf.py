@@ -152,6 +152,7 @@ def test_scanned_page_is_ocrd():
     accuracy = difflib.SequenceMatcher(None, expected, page.text).ratio()
     assert accuracy >= 0.95, page.text
     assert "关于公布智慧校园示范学校名单的通知" in page.text
+    assert "瑞教发〔2023〕15号" in page.text  # the OCR slip 〔2023】 is corrected
     assert {b.source for b in page.blocks} == {"ocr"}
     assert all(b.ocr_confidence and b.bbox for b in page.blocks)
 

@@ -328,23 +328,26 @@ def _open(data: bytes):
     return pdf, count
 
 
-def _ocr_page(data: bytes, index: int, dpi: int, state: dict) -> tuple[str, list[TextBlock], float | None]:
+def _ocr_page(data: bytes, index: int, dpi: int, state: dict) -> Page:
+    """Render a scanned page and OCR it the way images are OCR'd (orientation, reading order,
+    post-correction); block positions are given back in PDF points."""
     import pypdfium2 as pdfium
 
-    from extract.ocr import ocr_image
+    from extract.formats.image import ocr_page
 
     if "doc" not in state:
         state["doc"] = pdfium.PdfDocument(data)
     page = state["doc"][index]
-    scale = dpi / 72.0
     try:
-        image = page.render(scale=scale, grayscale=True).to_pil()
+        image = page.render(scale=dpi / 72.0, grayscale=True).to_pil()
     finally:
         page.close()
-    result = ocr_image(image)
-    blocks = [TextBlock(page=index + 1, text=ln.text, bbox=tuple(x / scale for x in ln.bbox), source="ocr",
-                        ocr_confidence=ln.confidence) for ln in result.lines]
-    return result.text, blocks, result.confidence
+    result = ocr_page(image, index + 1)
+    to_points = 72.0 / dpi
+    for block in result.blocks:
+        if block.bbox is not None:
+            block.bbox = tuple(round(v * to_points, 1) for v in block.bbox)
+    return result
 
 
 @register("pdf")
@@ -379,8 +382,7 @@ def extract_pdf(data: bytes, ctx: ExtractContext) -> list[Page]:
         has_text = any(p.text.strip() for p in pages)
         if scans and ctx.limits.ocr:
             for i in scans:
-                text, blocks, conf = _ocr_page(data, i, ctx.limits.ocr_dpi, state)
-                pages[i] = Page(number=i + 1, text=text, blocks=blocks, ocr=True, ocr_confidence=conf)
+                pages[i] = _ocr_page(data, i, ctx.limits.ocr_dpi, state)
         elif scans and not has_text:
             raise ExtractFailure("needs_ocr", f"{len(scans)} 页是图片，OCR 已关闭")
         if not has_text and not scans:

@@ -118,6 +118,16 @@ def _measure_big(blank: bool, out) -> None:
     out.send((time.perf_counter() - t0, len(doc.pages), doc.error.code if doc.error else None, _rss_mb(), base))
 
 
+def _measure_parallel_ocr(workers: int, out) -> None:
+    """A package of scanned images through the worker pool (no cache), with 1 or 2 workers."""
+    from extract import Limits, extract_paths
+
+    images = sorted((FIXTURES / "image").glob("*300dpi.png")) * 2
+    t0 = time.perf_counter()
+    docs = list(extract_paths(images, Limits(), workers=workers, cache=None))
+    out.send((time.perf_counter() - t0, sum(len(d.pages) for d in docs)))
+
+
 def _child(target, *args):
     ctx = mp.get_context("spawn")
     recv, send = ctx.Pipe(duplex=False)
@@ -141,6 +151,10 @@ def main() -> None:
     t_ours, t_bare, n = _child(_measure_pdf_ratio, args.repeat)
     print(f"\ntext PDFs ({n} files): ours {t_ours * 1e3:.0f} ms, bare pdfplumber extract_text {t_bare * 1e3:.0f} ms,"
           f" ratio {t_ours / t_bare:.2f} (target ≤ 1.3)")
+    one, pages = _child(_measure_parallel_ocr, 1)
+    two, _ = _child(_measure_parallel_ocr, 2)
+    print(f"package of {pages} scanned pages: 1 worker {one:.1f} s, 2 workers {two:.1f} s, speed-up {one / two:.2f}×"
+          " (one worker's OCR already uses every core)")
     for blank in (False, True):
         secs, pages, err, rss, base = _child(_measure_big, blank)
         kind = "300 blank pages" if blank else "300 text pages"

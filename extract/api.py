@@ -106,6 +106,8 @@ def extract_members(members: Iterable[Member], limits: Limits = Limits(), worker
     from pebble import ProcessExpired, ProcessPool
 
     pending: deque = deque()
+    # each worker's OCR engine gets its share of the cores (inherited by the forked workers)
+    os.environ.setdefault("PRESCREEN_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // n)))
     with ProcessPool(max_workers=n) as pool:
 
         def resolve(item) -> Document:

@@ -5,6 +5,7 @@ The engine is created lazily, once per process (worker processes each create the
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -57,7 +58,13 @@ def _get_engine():
                 from rapidocr_onnxruntime import RapidOCR
             except ImportError as exc:
                 raise ExtractFailure("needs_ocr", "缺少 rapidocr-onnxruntime") from exc
-            _engine = RapidOCR()
+            threads = int(os.environ.get("PRESCREEN_OCR_THREADS", "0") or 0)
+            if threads > 0:  # set by the worker pool so that N workers share the cores, not N × cores
+                kw = {f"{part}_{k}": threads for part in ("det", "cls", "rec")
+                      for k in ("intra_op_num_threads", "inter_op_num_threads")}
+                _engine = RapidOCR(**kw)
+            else:
+                _engine = RapidOCR()
         return _engine
 
 

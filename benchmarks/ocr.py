@@ -26,30 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extract.registry import ExtractContext, extractor_for  # noqa: E402
+from corpus.metrics import char_accuracy
 
 FIXTURES = ROOT / "tests" / "fixtures" / "extract" / "image"
 PAGE_BREAK = "\n\f\n"
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions), two-row dynamic programme."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
-def char_accuracy(got: str, expected: str) -> float:
-    got = "".join(got.split())
-    expected = "".join(expected.split())
-    if not expected:
-        return 1.0 if not got else 0.0
-    return max(0.0, 1.0 - edit_distance(got, expected) / len(expected))
 
 
 def expected_pages(image: Path) -> list[str]:

@@ -17,6 +17,7 @@ from extract.errors import ExtractFailure
 from extract.ocr import OcrLine, OcrResult
 from extract.ocrfix import fix_ocr_text, load_rules
 from extract.registry import ExtractContext, Limits, extractor_for
+from corpus.metrics import char_accuracy
 
 HERE = Path(__file__).parent / "fixtures" / "extract" / "image"
 CLEAN = [
@@ -28,19 +29,8 @@ CLEAN = [
 NOISY = ["certificate-sideways-photo.jpg", "certificate-exif-orientation.jpg", "approval-slip-upside-down.jpg"]
 
 
-def edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
-def accuracy(got: str, expected: str) -> float:
-    got, expected = "".join(got.split()), "".join(expected.split())
-    return 1.0 - edit_distance(got, expected) / len(expected)
 
 
 def expected(name: str) -> list[str]:
@@ -72,7 +62,7 @@ def test_clean_300dpi_reaches_95_percent(name):
     pages, want = pages_of(name), expected(name)
     assert len(pages) == len(want)
     for page, text in zip(pages, want):
-        assert accuracy(page.text, text) >= 0.95, page.text
+        assert char_accuracy(page.text, text) >= 0.95, page.text
 
 
 @pytest.mark.parametrize("name", NOISY)
@@ -80,7 +70,7 @@ def test_noisy_and_rotated_photos_read_upright(name):
     pages, (want,) = pages_of(name), expected(name)
     assert len(pages) == 1
     assert pages[0].text.splitlines()[0] == want.splitlines()[0]  # the title comes first: upright
-    assert accuracy(pages[0].text, want) >= 0.9, pages[0].text
+    assert char_accuracy(pages[0].text, want) >= 0.9, pages[0].text
 
 
 def test_certificate_key_strings():

@@ -14,11 +14,14 @@ def main() -> None:
     """
 
 
+from flows.cli_corpus import corpus, eval_command  # noqa: E402
 from flows.cli_extract import extract  # noqa: E402
 from flows.cli_rubrics import rubrics  # noqa: E402
 
 main.add_command(rubrics)
 main.add_command(extract)
+main.add_command(corpus)
+main.add_command(eval_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -37,7 +37,11 @@ def rubrics_list(as_json: bool) -> None:
     """列出内置的评价指标体系。"""
     rows = []
     for path in rubric_files():
-        r = _load(path.stem)
+        try:
+            r = load_rubric(path.stem)
+        except RubricError as exc:  # one broken file must not hide the others
+            err_console.print(f"[red]✗[/red] {exc}", markup=False)
+            continue
         rows.append({"id": r.id, "title": r.title, "version": r.version, "scoring": r.scoring,
                      "indicators": len(r.indicators), "total_max": r.total_max, "bonus_max": r.bonus_max,
                      "tracks": [t.id for t in r.tracks]})

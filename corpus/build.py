@@ -92,7 +92,7 @@ def build_corpus(out: Path, split: str = "dev", seed: int | None = None, n_docs:
         docs = generate_documents(seed, n_docs, phrasing)
         rendered = render_many([s for s, _ in docs], Path(tmp))
         for (spec, label), r in zip(docs, rendered):
-            rel = f"docs/{spec.id}{r.suffix}"
+            rel = f"docs/{spec.id}_{_with_suffix(Path(label.path).name, r.suffix)}"  # keeps misleading names
             (out / rel).write_bytes(r.data)
             label.path, label.text = rel, r.text
             all_specs.append(spec)
@@ -100,11 +100,11 @@ def build_corpus(out: Path, split: str = "dev", seed: int | None = None, n_docs:
         expectations = []
         for n, (rubric, track, as_of) in enumerate(PACKAGE_PLAN):
             say(f"生成申报包 {rubric}{'（' + track + '）' if track else ''}")
-            pkg_docs, exp = generate_packages(seed + 1000 + n, rubric, track, as_of, package_docs)
+            pkg_docs, exp = generate_packages(seed + 1000 + n, rubric, track, as_of, package_docs, phrasing=phrasing)
             rendered = render_many([s for s, _ in pkg_docs], Path(tmp))
             files: list[tuple[str, bytes]] = []
             for (spec, label), r in zip(pkg_docs, rendered):
-                inner = _package_path(exp, label, spec, r.suffix)
+                inner = _with_suffix(label.path, r.suffix)  # the generator's path: folder (by_indicator) and name
                 files.append((inner, r.data))
                 label.text = r.text
                 all_specs.append(spec)
@@ -132,13 +132,9 @@ def build_corpus(out: Path, split: str = "dev", seed: int | None = None, n_docs:
     return out
 
 
-def _package_path(exp: PackageExpectation, label: Labels, spec: DocSpec, suffix: str) -> str:
-    stem = spec.file_name.rsplit(".", 1)[0] if "." in spec.file_name else spec.file_name
-    name = f"{stem}{suffix}"
-    if exp.layout == "by_indicator":
-        ids = label.indicators.get(exp.rubric) or ["其他"]
-        return f"{ids[0]}/{name}"
-    return name
+def _with_suffix(path: str, suffix: str) -> str:
+    stem, dot, ext = path.rpartition(".")
+    return f"{stem}{suffix}" if dot and f".{ext}".lower() != suffix else (path if dot else f"{path}{suffix}")
 
 
 def load_corpus(root: Path | str, verify: bool = True) -> Corpus:

@@ -231,3 +231,34 @@ def test_300_text_pages_stay_under_500_mb(tmp_path):
     assert result["first"] == "第1页第1行：瑞教发〔2023〕1号"
     assert result["last"] == "第300页第8行：瑞教发〔2023〕8号"
     assert result["peak_mb"] < 500, result
+
+
+def test_rotated_page_keeps_text_outside_the_unrotated_box(tmp_path):
+    """/Rotate 90: pdfplumber gives glyphs in displayed positions but width/height unrotated;
+    text at the displayed page's far side must not be clipped."""
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from extract import extract_bytes
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("STSong-Light", 12)
+    c.drawString(60, 780, "瑞安市教育局文件")
+    c.drawString(60, 40, "抄送：温州市教育局")  # the foot of a portrait page
+    c.save()
+    reader = PdfReader(BytesIO(buf.getvalue()))
+    writer = PdfWriter()
+    for page in reader.pages:
+        page.rotate(90)
+        writer.add_page(page)
+    out = BytesIO()
+    writer.write(out)
+    text = extract_bytes(out.getvalue(), "旋转.pdf").pages[0].text
+    assert "瑞安市教育局文件" in text and "抄送：温州市教育局" in text

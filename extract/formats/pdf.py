@@ -253,6 +253,10 @@ def _tables(page, upright: list[G]):
 def _read_page(page) -> tuple[list[Line], list[Table], bool]:
     """Lines in reading order, tables, and whether the page needs OCR (an image and no text)."""
     w, h = page.width, page.height
+    if (page.rotation or 0) % 180 == 90:
+        # pdfplumber gives glyphs in displayed positions, but width/height are rotated for some
+        # files and not for others: on a quarter-turned page, clip only to the larger side
+        w = h = max(w, h)
     groups: dict[int, list[G]] = {0: [], 1: [], 2: [], 3: []}
     for c in page.chars:
         if c["x1"] < 0 or c["x0"] > w or c["bottom"] < 0 or c["top"] > h:

@@ -1,0 +1,188 @@
+"""Where GB/T 9704 and the other genres put things: the title, the issuer as printed, the
+newspaper masthead, the approval-slip leader. Plain functions over the extracted lines; each
+returns the value with the rule and the quoted line that decided it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from classify.dates import lines_of, parse_date
+from records import Document
+
+TITLE_END = re.compile(r"(通知|决定|通报|意见|方案|规划|计划|总结|办法|纪要|报告|函|批复|公示|名单|结果|细则|制度|预案|"
+                       r"要点|说明|协议|合同|证书|聘书|批示单|（[^（）]{2,20}年）|\([^()]{2,20}\))$")
+SKIP = re.compile(r"^(.{0,30}文件|.*〔\d{4}〕.*号|.*\[\d{4}\].*号|.*【\d{4}】.*号|.*（\d{4}）.*号|编号[:：].*|签发人.*|"
+                  r"[-—─_=━]+|第?\s*\d+\s*页|密级.*|特急|急件)$")
+CERT_TITLES = ("荣誉证书", "获奖证书", "结题证书", "证书", "聘书", "奖状", "结项证书", "立项证书")
+MASTHEAD = re.compile(r"^(?P<outlet>[\u4e00-\u9fa5]{2,12}(报|日报|晚报|早报|时报|周刊|杂志|电视台|广播电视台|网))"
+                      r"\s*(\d{4}年|\d{4}[.\-/]|第\s*\d+\s*[版期]|$)")
+PAGE_LINE = re.compile(r"^(?P<outlet>[\u4e00-\u9fa5]{2,12}?)\s*\d{4}\s*[年.\-/]\s*\d{1,2}.{0,12}第\s*\d+\s*版")
+ORGAN_END = re.compile(r"(局|厅|部|委|委员会|政府|办公室|办公厅|中心|协会|学会|研究会|馆|研究院|研究室|教研室|学校|小学|中学|"
+                       r"幼儿园|大学|学院|报|公司)$")
+NAME_AFTER_POST = re.compile(r"^(?P<post>.*?(书记|副?省长|副?市长|副?县长|副?区长|副?州长|副?旗长|主任|部长|厅长|局长|主席|"
+                             r"委员|秘书长|常委))[\u4e00-\u9fa5]{2,3}$")
+DATE_LINE = re.compile(r"^[\d〇○Oo零一二三四五六七八九十年月日.\-/ ]{6,20}$")
+
+
+@dataclass(frozen=True)
+class Found:
+    value: str
+    rule: str
+    quote: str
+    page: int | None = 1
+    confidence: float = 0.8
+
+
+def _text_lines(doc: Document, limit: int | None = None) -> list[tuple[int, str]]:
+    out = [(ln.page, ln.text.strip()) for ln in lines_of(doc) if ln.text.strip()]
+    return out[:limit] if limit else out
+
+
+def find_title(doc: Document) -> Found | None:
+    lines = _text_lines(doc, 40)
+    if not lines:
+        return None
+    for page, text in lines[:6]:
+        if text in CERT_TITLES or text.replace(" ", "") in CERT_TITLES:
+            return Found(text.replace(" ", ""), "title:certificate_heading", text, page, 0.9)
+        if text.endswith("批示单") and len(text) <= 12:
+            return Found(text, "title:approval_form_heading", text, page, 0.9)
+    start = None
+    for i, (_, text) in enumerate(lines[:12]):
+        head = text[:text.find("关于")] if "关于" in text else ""
+        if text.startswith("关于") or ("关于" in text[:24] and "《" not in head and not text.endswith("。")
+                                       and len(text) <= 70 and not SKIP.match(text)):
+            start = i
+            break
+    if start is None:
+        for i, (_, text) in enumerate(lines[:12]):
+            if (SKIP.match(text) or MASTHEAD.match(text) or DATE_LINE.match(text) or text.endswith(("：", "。"))
+                    or len(text) > 70):
+                continue
+            if parse_date(text) and len(text) < 14:
+                continue
+            start = i
+            break
+    if start is None:
+        return None
+    page, title = lines[start]
+    rule = "title:first_content_line"
+    # a title broken across lines: join the next short lines until it ends like a title
+    j = start + 1
+    while j < len(lines) and not TITLE_END.search(title) and len(title) < 60:
+        nxt = lines[j][1]
+        if nxt.endswith("：") or nxt.startswith(("本报讯", "各", "根据", "为")) or len(nxt) > 40:
+            break
+        title += nxt
+        rule = "title:joined_lines"
+        j += 1
+    return Found(title, rule, title, page, 0.85 if TITLE_END.search(title) else 0.6)
+
+
+def find_masthead(doc: Document) -> Found | None:
+    for page, text in _text_lines(doc, 4):
+        m = MASTHEAD.match(text)
+        if m:
+            return Found(m.group("outlet"), "issuer:masthead", text, page, 0.9)
+        m = PAGE_LINE.match(text)
+        if m:
+            return Found(m.group("outlet"), "issuer:masthead_page_line", text, page, 0.8)
+    return None
+
+
+def find_minutes_organ(doc: Document) -> Found | None:
+    """A 会议纪要's issuer is the organ named in its header: 'XX会议纪要' → XX."""
+    for page, text in _text_lines(doc, 3):
+        compact = text.replace(" ", "")
+        for tail in ("会议纪要", "办公会议纪要", "纪要"):
+            if compact.endswith(tail) and len(compact) - len(tail) >= 3:
+                organ = compact[: -len(tail)]
+                if ORGAN_END.search(organ):
+                    return Found(organ, "issuer:minutes_header", text, page, 0.85)
+    return None
+
+
+def find_leader(doc: Document) -> Found | None:
+    """The 批示领导 of an approval form: the post, without the person's name."""
+    lines = _text_lines(doc, 40)
+    for i, (page, text) in enumerate(lines):
+        if text.startswith("批示领导"):
+            value = text.split("：", 1)[1] if "：" in text else ""
+            if not value and i + 1 < len(lines):
+                value = lines[i + 1][1]
+            m = NAME_AFTER_POST.match(value.strip())
+            post = m.group("post") if m else value.strip()
+            if post:
+                return Found(post, "issuer:approval_leader", value, page, 0.85)
+    return None
+
+
+def find_header_issuer(doc: Document) -> Found | None:
+    """The red-header line: 'XX教育局文件' → XX教育局."""
+    for page, text in _text_lines(doc, 3):
+        compact = text.replace(" ", "")
+        if compact.endswith("文件") and 4 <= len(compact) <= 40:
+            return Found(compact[:-2], "issuer:red_header", text, page, 0.9)
+    return None
+
+
+def find_signature(doc: Document) -> Found | None:
+    """The signing organ: the line(s) just above the last date at the end of the document."""
+    lines = _text_lines(doc)
+    tail = lines[-8:]
+    for k in range(len(tail) - 1, 0, -1):
+        page, text = tail[k]
+        if DATE_LINE.match(text) and parse_date(text):
+            prev = tail[k - 1][1]
+            if 2 <= len(prev) <= 40 and not prev.endswith(("。", "：", "，")):
+                return Found(prev, "issuer:signature", prev, tail[k - 1][0], 0.8)
+    # undated: the last line that reads like an organ (a seal repeats it; serial numbers are skipped)
+    for page, text in reversed(tail):
+        if "编号" in text or text.endswith(("。", "：", "，")) or len(text) > 30:
+            continue
+        if ORGAN_END.search(text):
+            return Found(text, "issuer:last_organ_line", text, page, 0.6)
+    return None
+
+
+def find_party_a(doc: Document) -> Found | None:
+    for page, text in _text_lines(doc, 30):
+        m = re.match(r"^甲\s*方[（(]?[^:：]*[)）]?[:：]\s*(.+)$", text)
+        if m:
+            return Found(m.group(1).strip(), "issuer:contract_party_a", text, page, 0.85)
+    return None
+
+
+JOINT_SPLIT = re.compile(r"(人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|教育厅|教育局|教育体育局|"
+                         r"社会事业局|部|市委|省委|县委|区委|党委|工委|教委|厅|局)$")
+
+
+def split_joint(issuer: str) -> str:
+    """Joint issuers printed without separation ('中共温州市委温州市人民政府') → space-separated,
+    in printed order. A split is made only where the left part ends like an organ and the right
+    part starts a new organ (中共…, a division's name, or a known national body)."""
+    from classify.gazetteer import find_place
+
+    issuer = issuer.strip()
+    if " " in issuer or len(issuer) < 6:
+        return re.sub(r"\s+", " ", issuer)
+    parts, start = [], 0
+    i = 3
+    while i <= len(issuer) - 2:
+        left, right = issuer[start:i], issuer[i:]
+        if JOINT_SPLIT.search(left) and _starts_organ(right, find_place):
+            parts.append(left)
+            start = i
+            i += 3
+            continue
+        i += 1
+    parts.append(issuer[start:])
+    return " ".join(parts)
+
+
+def _starts_organ(text: str, find_place) -> bool:
+    if text.startswith(("中共", "中国", "国家", "全国", "教育部", "财政部", "工业和信息化部", "中央")):
+        return True
+    place = find_place(text[:12])
+    return place is not None and text.startswith(place.name) and len(text) > len(place.name) + 1

@@ -8,8 +8,8 @@ from classify.dates import find_document_date
 from classify.docnumber import find_doc_number
 from classify.doctype import classify_type
 from classify.grades import find_award_grade
-from classify.layout import (CERT_TITLES, find_header_issuer, find_leader, find_masthead, find_minutes_organ,
-                             find_party_a, find_signature, find_title, split_joint)
+from classify.layout import (CERT_TITLES, find_header_issuer, find_leader, find_masthead, find_labelled_issuer,
+                             find_minutes_organ, find_party_a, find_signature, find_title, split_joint)
 from classify.levels import leader_level, resolve_level
 from classify.link import link_indicators
 from records import Document, Evidence, FieldReason
@@ -65,7 +65,7 @@ def classify_document(doc: Document, rubric_id: str | None = None) -> Evidence:
     elif doc_type == "meeting_record":
         issuer_f = find_minutes_organ(doc) or find_header_issuer(doc) or find_signature(doc)
     else:
-        issuer_f = find_header_issuer(doc) or find_signature(doc)
+        issuer_f = find_header_issuer(doc) or find_labelled_issuer(doc) or find_signature(doc)
     issuer = split_joint(issuer_f.value) if issuer_f else None
     if issuer_f:
         reasons.append(FieldReason(field="issuer", rule=issuer_f.rule, quote=issuer_f.quote, page=issuer_f.page,

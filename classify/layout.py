@@ -186,3 +186,12 @@ def _starts_organ(text: str, find_place) -> bool:
         return True
     place = find_place(text[:12])
     return place is not None and text.startswith(place.name) and len(text) > len(place.name) + 1
+
+
+def find_labelled_issuer(doc: Document) -> Found | None:
+    """Forms and statistics tables name their unit in a labelled field: 填报单位：…, 发文单位：…"""
+    for page, text in _text_lines(doc, 12):
+        m = re.match(r"^(填报单位|发文单位|发文机关|报送单位|制表单位)\s*[:：]\s*(.+)$", text)
+        if m:
+            return Found(m.group(2).strip(), "issuer:labelled_field", text, page, 0.85)
+    return None

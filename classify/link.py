@@ -1,48 +1,80 @@
-"""Which rubric indicators a document supports: the indicator's expected evidence (document
-types, minimum level), its clauses' own match rules (the same `rubrics.matching.matches` the
-engine applies), its cue words in the title or body, and fuzzy similarity (rapidfuzz) between
-the title and the indicator's wording. Several indicators per document are allowed."""
+"""Which rubric indicators a document supports. A document is eligible for an indicator when one
+of the indicator's clauses accepts it (the same `rubrics.matching.matches` the engine applies);
+it is then scored by the folder it was filed in (packages are often sorted into folders named
+after indicators: "A2.7开展互联网…"), the indicator's expected document types, its cue words in the
+title or body, and fuzzy similarity (rapidfuzz) between the title and the indicator's wording.
+The best indicator is linked, with others that score nearly as well."""
 
 from __future__ import annotations
+
+import re
 
 from rapidfuzz import fuzz
 
 from records import Evidence, IndicatorLink
-from records.vocab import LEVEL_RANK
 from rubrics.matching import matches
 from rubrics.schema import Indicator, Rubric
 
 MAX_LINKS = 3
 THRESHOLD = 2.0
+NEAR_TIE = 0.5  # other indicators within this of the best are linked too
+FOLDER_WEIGHT = 5.0
 
 
-def _score(ind: Indicator, ev: Evidence, title: str, body: str) -> tuple[float, str]:
-    exp = ind.expects
-    if exp.doc_types and ev.doc_type not in exp.doc_types:
-        return 0.0, ""
-    if exp.min_level and LEVEL_RANK[ev.level] < LEVEL_RANK[exp.min_level]:
-        return 0.0, ""
+def folder_hints(path: str, rubric: Rubric) -> dict[str, str]:
+    """Indicator ids named by the folders of a path inside a package ('A2.7开展互联网/x.pdf')."""
+    ids = {ind.id: ind for ind in rubric.indicators}
+    hints: dict[str, str] = {}
+    for part in path.split("/")[:-1]:
+        m = re.match(r"^([A-Za-z]*\d+(?:\.\d+)*|bonus\.\d+)[\s._、-]*([\u4e00-\u9fa5].*)?$", part)
+        if not m or m.group(1) not in ids:
+            continue
+        ind = ids[m.group(1)]
+        rest = m.group(2) or ""
+        if not rest or fuzz.partial_ratio(rest, ind.title + ind.source.content) >= 60:
+            hints[ind.id] = part
+    return hints
+
+
+def _score(ind: Indicator, ev: Evidence, title: str, body: str, folder: str | None) -> tuple[float, str]:
     probe = ev.model_copy(update={"indicators": [IndicatorLink(id=ind.id, quote=title)]})
     if not any(matches(c.match, probe, ind.id) for c in ind.clauses):
         return 0.0, ""
-    score, quote = 1.0 if exp.doc_types else 0.0, ""
+    exp = ind.expects
+    score, quote = 1.0, ""
+    if folder:
+        score += FOLDER_WEIGHT
+        quote = folder
+    if ev.doc_type in exp.doc_types:
+        score += 1.0
+    hits, in_title = 0.0, False
     for kw in exp.keywords:
         if kw in title:
-            score += 2.0
+            hits += 2.0
+            in_title = True
             quote = quote or kw
         elif kw in body:
-            score += 0.3
+            hits += 0.3
             quote = quote or kw
-    score += fuzz.partial_ratio(title, ind.source.content) / 100.0
-    return score, quote
+    similarity = fuzz.partial_ratio(title, ind.source.content) / 100.0
+    # a link needs a positive sign: its folder, one of its cue words in the title, or an expected
+    # document type whose title reads like the indicator
+    if not (folder or in_title or (ev.doc_type in exp.doc_types and similarity >= 0.7)):
+        return 0.0, ""
+    return score + min(hits, 4.0) + similarity, quote
 
 
 def link_indicators(rubric: Rubric, ev: Evidence, title: str, body: str) -> list[IndicatorLink]:
+    hints = folder_hints(ev.path, rubric)
     scored = []
     for ind in rubric.indicators:
-        s, quote = _score(ind, ev, title, body)
+        s, quote = _score(ind, ev, title, body, hints.get(ind.id))
         if s >= THRESHOLD:
             scored.append((s, ind.id, quote))
+    if not scored:
+        return []
     scored.sort(key=lambda t: -t[0])
-    return [IndicatorLink(id=iid, confidence=round(min(0.95, s / 6), 3), quote=quote or title)
-            for s, iid, quote in scored[:MAX_LINKS]]
+    top = scored[0][0]
+    kept = [t for t in scored if t[0] >= top - NEAR_TIE][:MAX_LINKS]
+    return [IndicatorLink(id=iid, confidence=round(min(0.95, s / 8), 3), quote=quote or title)
+            for s, iid, quote in kept]

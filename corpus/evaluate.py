@@ -79,11 +79,13 @@ def _classification_report(corpus: Corpus, docs: dict[str, Document], classify: 
     tp = fp = fn = 0
     wrong = []
     predicted: dict[str, Evidence] = {}
+    package_rubric = {doc_id: p.rubric for p in corpus.packages for doc_id in p.documents}
     for label in corpus.labels.values():
         doc = docs.get(label.path)
         if doc is None:
             continue
-        rubric = next(iter(label.indicators), None)
+        # a package's documents are classified against its rubric, linked or not (false links count)
+        rubric = package_rubric.get(label.id) or next(iter(label.indicators), None)
         ev = classify(doc, rubric)
         predicted[label.id] = ev
         total += 1
@@ -97,9 +99,11 @@ def _classification_report(corpus: Corpus, docs: dict[str, Document], classify: 
         confusion["doc_type"][(label.doc_type, ev.doc_type)] += 1
         confusion["level"][(label.level, ev.level)] += 1
         if rubric:
-            want_ids = set(label.indicators[rubric])
+            want_ids = set(label.indicators.get(rubric, []))
             got_ids = {lk.id for lk in ev.indicators}
             tp, fp, fn = tp + len(want_ids & got_ids), fp + len(got_ids - want_ids), fn + len(want_ids - got_ids)
+            if want_ids != got_ids:
+                misses.append(f"indicators: {sorted(got_ids)} ≠ {sorted(want_ids)}")
         if misses:
             wrong.append({"path": label.path, "hard_cases": label.hard_cases, "misses": misses,
                           "reasons": [r.model_dump(mode="json") for r in ev.reasons][:5]})
@@ -110,7 +114,7 @@ def _classification_report(corpus: Corpus, docs: dict[str, Document], classify: 
                       for k, v in confusion.items()},
         "indicators": {"precision": round(tp / (tp + fp), 4) if tp + fp else None,
                        "recall": round(tp / (tp + fn), 4) if tp + fn else None},
-        "worst": sorted(wrong, key=lambda w: -len(w["misses"]))[:20],
+        "worst": sorted(wrong, key=lambda w: -len(w["misses"]))[:40],
     }
     return report, predicted
 

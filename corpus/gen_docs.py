@@ -24,7 +24,7 @@ from corpus.spec import DocSpec, Labels, TableSpec
 
 AWARD_GRADES = ("特等奖", "一等奖", "二等奖", "三等奖", "优秀", "优秀奖")
 PROJECT_GRADES = ("优秀", "良好", "合格")
-EXT = {"docx": ".docx", "docx_textbox": ".docx", "docx_header": ".docx", "doc": ".doc", "wps": ".wps",
+EXT = {"docx": ".docx", "docx_textbox": ".docx", "docx_header": ".docx", "doc": ".doc", "wps": ".wps", "xlsx": ".xlsx",
        "image_scan": ".jpg"}
 KIND_WORD = {"development_plan": "规划", "work_plan": "方案", "regulation": "办法", "work_summary": "报告"}
 
@@ -241,6 +241,12 @@ def make_document(rng: random.Random, want: Want, split: str, doc_id: str) -> tu
     if want.level == "school" and want.doc_type in ("award", "commendation"):
         traps.append("school_level_award")
 
+    if layout == "long_text" and "统计表" in title and rng.random() < 0.6:
+        fmt = "xlsx"  # statistics as applicants hand them in: a spreadsheet
+        tables.append(TableSpec(header=["学校名称", "班级数", "多媒体教室覆盖率"],
+                                rows=[[s, str(rng.randint(12, 48)), f"{rng.randint(60, 100)}%"]
+                                      for s in rng.sample(county.schools, min(3, len(county.schools)))]))
+        traps.append("statistics_xlsx")
     dated = want.dated or rng.random() > 0.06
     date_printed = None
     if dated:

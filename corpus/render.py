@@ -74,8 +74,9 @@ SUPPORTED: dict[str, frozenset[str]] = {
     "image_scan": ALL_LAYOUTS - {"long_text"},
     "doc": ALL_LAYOUTS,
     "wps": ALL_LAYOUTS,
+    "xlsx": frozenset({"long_text", "project_list"}),  # statistics tables: the title and the tables only
 }
-SUFFIX = {"docx": ".docx", "docx_textbox": ".docx", "docx_header": ".docx", "doc": ".doc", "wps": ".wps",
+SUFFIX = {"docx": ".docx", "docx_textbox": ".docx", "docx_header": ".docx", "doc": ".doc", "wps": ".wps", "xlsx": ".xlsx",
           "image_scan": ".jpg"}
 LABELS = {"file": "文件", "minutes": "会议纪要", "minutes_mark": "纪要", "cc": "抄送：", "colon": "：",
           "press_host": "主办：", "serial": {"certificate": "证书编号：", "approval_form": "编号：", "contract": "合同编号："},
@@ -259,13 +260,16 @@ def text_of(blocks: list[Block]) -> str:
 
 def _render_local(spec: DocSpec, blocks: list[Block]) -> Rendered | None:
     """Formats made in this process; None for those that need LibreOffice."""
-    from corpus import render_docx, render_pdf, render_scan
+    from corpus import render_docx, render_pdf, render_scan, render_xlsx
 
     fmt, text = spec.format, text_of(blocks)
     if fmt in ("docx", "docx_textbox", "docx_header"):
         return Rendered(render_docx.build(spec, blocks), ".docx", text)
     if fmt in ("pdf_direct", "pdf_faux_bold", "pdf_justified", "pdf_two_column", "pdf_rotated"):
         return Rendered(render_pdf.build(spec, blocks), ".pdf", text)
+    if fmt == "xlsx":
+        data, sheet_text = render_xlsx.build(spec)
+        return Rendered(data, ".xlsx", sheet_text)
     if fmt in ("pdf_scan", "image_scan"):
         pdf = render_pdf.build(spec, blocks, variant="pdf_direct")
         data = render_scan.scan(pdf, seed_of(spec), as_jpg=fmt == "image_scan")

@@ -41,6 +41,7 @@ Format = Literal[
     "image_scan",  # .jpg photo/scan
     "doc",  # legacy .doc converted by LibreOffice
     "wps",  # a .doc named .wps, as applicants send them
+    "xlsx",  # a statistics table (统计表): the title and the tables
 ]
 
 

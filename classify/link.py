@@ -39,7 +39,8 @@ def folder_hints(path: str, rubric: Rubric) -> dict[str, str]:
 def _score(ind: Indicator, ev: Evidence, title: str, body: str, folder: str | None) -> tuple[float, str]:
     probe = ev.model_copy(update={"indicators": [IndicatorLink(id=ind.id, quote=title)]})
     if not any(matches(c.match, probe, ind.id) for c in ind.clauses):
-        return 0.0, ""
+        # the applicant filed it under this indicator: show it there, even if no clause counts it
+        return (FOLDER_WEIGHT, folder) if folder else (0.0, "")
     exp = ind.expects
     score, quote = 1.0, ""
     if folder:

@@ -14,12 +14,14 @@ def main() -> None:
     """
 
 
+from flows.cli_classify import classify  # noqa: E402
 from flows.cli_corpus import corpus, eval_command  # noqa: E402
 from flows.cli_extract import extract  # noqa: E402
 from flows.cli_rubrics import rubrics  # noqa: E402
 
 main.add_command(rubrics)
 main.add_command(extract)
+main.add_command(classify)
 main.add_command(corpus)
 main.add_command(eval_command)
 

@@ -272,6 +272,8 @@ def _render_local(spec: DocSpec, blocks: list[Block]) -> Rendered | None:
         return Rendered(data, ".xlsx", sheet_text)
     if fmt in ("pdf_scan", "image_scan"):
         pdf = render_pdf.build(spec, blocks, variant="pdf_direct")
+        if fmt == "image_scan" and render_scan.page_count(pdf) > 1:
+            fmt = "pdf_scan"  # a photo shows one page: a longer document arrives as a scanned PDF
         data = render_scan.scan(pdf, seed_of(spec), as_jpg=fmt == "image_scan")
         return Rendered(data, SUFFIX.get(fmt, ".pdf"), text)
     return None

@@ -61,6 +61,10 @@ def _jpeg(img: Image.Image) -> bytes:
     return buf.getvalue()
 
 
+def page_count(pdf: bytes) -> int:
+    return len(_pages(pdf))
+
+
 def scan(pdf: bytes, seed: int, as_jpg: bool = False) -> bytes:
     rng = random.Random(seed)
     pages = _pages(pdf)

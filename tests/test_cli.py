@@ -94,7 +94,8 @@ def test_score_rejects_malformed_evidence(tmp_path):
 
 def test_every_command_is_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for cmd in ("rubrics list", "rubrics show", "rubrics validate", "rubrics score"):
+    for cmd in ("rubrics list", "rubrics show", "rubrics validate", "rubrics score", "extract", "classify",
+                "corpus build", "eval"):
         assert f"prescreen {cmd}" in readme, cmd
     first = [line for line in readme.splitlines() if line.startswith("scripts/") or line.startswith("./scripts/")]
     assert first[:2] == ["./scripts/demo", "./scripts/test"]

@@ -85,6 +85,11 @@ def spec_for(layout: str, fmt: str) -> DocSpec:
 
 
 def printed_fields(spec: DocSpec) -> list[str]:
+    if spec.format == "xlsx":  # a statistics table shows its title, unit, 文号, tables and date only
+        fields = [spec.title, spec.issuer_printed, spec.doc_number_printed, spec.date_printed]
+        for t in spec.tables:
+            fields += [*t.header, *(c for row in t.rows for c in row)]
+        return [f for f in fields if f]
     fields = [spec.issuer_printed, spec.doc_number_printed, spec.serial_number, spec.date_printed, spec.title,
               spec.recipients, spec.signature, spec.cc, spec.seal_text, *spec.paragraphs]
     if spec.layout == "approval_form":

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from classify.nlp import cue_spans
 from classify.patterns import doctype_cues
 
 BODY_CHARS = 1500
-MIN_SCORE = 2.0  # below this the type is "other"
+MIN_SCORE = 2.0  # below this the cues decide nothing
+UNSURE = 0.6  # rule confidence under which the statistical model is asked
+MODEL_MIN = 0.6  # the model's probability needed to overrule
+MODEL_DIR = Path(__file__).parent / "data" / "doctype_textcat"
 
 
 @dataclass(frozen=True)
@@ -27,8 +32,39 @@ def _weights() -> dict[tuple[str, str], tuple[float, float]]:
     return {(c.pattern, c.id): (c.title, c.body) for c in doctype_cues()}
 
 
+@lru_cache(maxsize=1)
+def _model():
+    """The text categoriser trained on the development split (classify/train_doctype.py), or None."""
+    if not (MODEL_DIR / "meta.json").exists():
+        return None
+    import spacy
+
+    return spacy.load(MODEL_DIR)
+
+
+def _ask_model(title: str, body: str, rules: TypeResult) -> TypeResult:
+    from classify.train_doctype import model_text
+
+    nlp = _model()
+    if nlp is None:
+        return rules
+    cats = nlp(model_text(title, body)).cats
+    label, prob = max(cats.items(), key=lambda kv: kv[1])
+    if prob < MODEL_MIN or label == rules.doc_type:
+        return rules
+    return TypeResult(label, f"doctype:textcat({prob:.2f}; cues said {rules.doc_type})", title, round(prob * 0.9, 3),
+                      rules.scores)
+
+
 def classify_type(title: str, body: str, *, masthead: bool = False, leader: bool = False,
                   certificate: bool = False) -> TypeResult:
+    rules = _by_rules(title, body, masthead=masthead, leader=leader, certificate=certificate)
+    if rules.confidence < UNSURE and not (masthead or leader):
+        return _ask_model(title, body, rules)
+    return rules
+
+
+def _by_rules(title: str, body: str, *, masthead: bool, leader: bool, certificate: bool) -> TypeResult:
     weights = _weights()
     scores: dict[str, float] = defaultdict(float)
     best_quote: dict[str, str] = {}

@@ -20,7 +20,6 @@ from extract.formats import office, sheet
 from extract.registry import ExtractContext, Limits, extractor_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract" / "office"
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice 未安装")
 
 NOTICE_LINES = [
     "温州市教育局文件",
@@ -58,7 +57,6 @@ def failure(fmt: str, name: str, **kw) -> ExtractFailure:
 
 # ---- word-processor formats -----------------------------------------------------------------
 
-@needs_soffice
 @pytest.mark.parametrize("fmt, name", [("doc", "red-header-notice.doc"), ("wps", "word97-renamed.wps"),
                                        ("rtf", "red-header-notice.rtf"), ("odt", "red-header-notice.odt")])
 def test_red_header_notice_reads_exactly(fmt, name):
@@ -80,7 +78,6 @@ def test_fixtures_are_detected_as_their_format(name, fmt):
     assert detect_format((FIXTURES / name).read_bytes(), Path(name).suffix) == fmt
 
 
-@needs_soffice
 def test_wps_through_the_pipeline():
     doc = extract_bytes((FIXTURES / "word97-renamed.wps").read_bytes(), "申报材料/通知.wps")
     assert doc.error is None and doc.origin.format == "wps"
@@ -97,7 +94,6 @@ def test_word_open_password_is_encrypted():
     assert err.code == "encrypted" and "密码" in err.message
 
 
-@needs_soffice
 def test_file_libreoffice_cannot_open_is_corrupt():
     # Without the forced import filter LibreOffice would read this as a page of plain text.
     with pytest.raises(ExtractFailure) as err:
@@ -134,7 +130,6 @@ def test_hanging_converter_is_killed_with_its_children(monkeypatch, tmp_path):
         pass
 
 
-@needs_soffice
 def test_parallel_conversions_do_not_collide():
     data = (FIXTURES / "red-header-notice.rtf").read_bytes()
     with ThreadPoolExecutor(max_workers=3) as pool:
@@ -229,3 +224,8 @@ def test_csv_of_empty_cells_is_empty():
 ])
 def test_numbers_render_as_people_read_them(value, fmt, expected):
     assert sheet.render_number(value, fmt) == expected
+
+
+def test_libreoffice_is_installed():
+    """scripts/setup installs it (scripts/debian-packages.txt): its absence is a failure, not a skip."""
+    assert shutil.which("soffice") is not None

@@ -49,7 +49,9 @@ def _score(ind: Indicator, ev: Evidence, title: str, body: str, folder: str | No
     if ev.doc_type in exp.doc_types:
         score += 1.0
     hits, in_title = 0.0, False
-    for kw in exp.keywords:
+    # the indicator's cue words: its expected keywords and its clauses' own cue words
+    words = list(dict.fromkeys([*exp.keywords, *(w for c in ind.clauses for w in c.match.cues_any)]))
+    for kw in words:
         if kw in title:
             hits += 2.0
             in_title = True

@@ -99,3 +99,18 @@ def test_every_command_is_in_the_readme():
         assert f"prescreen {cmd}" in readme, cmd
     first = [line for line in readme.splitlines() if line.startswith("scripts/") or line.startswith("./scripts/")]
     assert first[:2] == ["./scripts/demo", "./scripts/test"]
+
+
+def test_the_demo_commands_run(tmp_path):
+    """Every prescreen command of scripts/demo (the README's first command) runs and succeeds."""
+    import os
+    import shlex
+
+    script = (ROOT / "scripts" / "demo").read_text(encoding="utf-8").replace("\\\n", " ")
+    commands = [shlex.split(line) for line in script.splitlines() if line.startswith(".venv/bin/prescreen")]
+    assert len(commands) >= 3
+    exe = str(Path(sys.executable).parent / "prescreen")
+    env = dict(os.environ, PRESCREEN_CACHE=str(tmp_path / "cache"))
+    for cmd in commands:
+        done = subprocess.run([exe, *cmd[1:]], cwd=ROOT, capture_output=True, env=env)
+        assert done.returncode == 0, (cmd, done.stderr.decode("utf-8", "replace")[-2000:])

@@ -111,10 +111,26 @@ def find_leader(doc: Document) -> Found | None:
             value = text.split("：", 1)[1] if "：" in text else ""
             if not value and i + 1 < len(lines):
                 value = lines[i + 1][1]
-            m = NAME_AFTER_POST.match(value.strip())
-            post = m.group("post") if m else value.strip()
+            value = value.strip()
+            m = NAME_AFTER_POST.match(value)
+            post = m.group("post") if m else value
+            named = re.match(r"^[\u4e00-\u9fa5]{2,4}[（(](?P<post>[^）)]{2,20})[）)]$", value)  # 王建国（局长）
+            if named:
+                post = named.group("post")
+                organ = _form_organ(lines)
+                if organ and len(post) <= 4:  # a bare post: the organ is the form's own heading
+                    post = organ + post
             if post:
                 return Found(post, "issuer:approval_leader", value, page, 0.85)
+    return None
+
+
+def _form_organ(lines: list[tuple[int, str]]) -> str | None:
+    """'瑞安市教育局领导批示单' → 瑞安市教育局."""
+    for _, text in lines[:3]:
+        m = re.match(r"^(?P<organ>.{3,30}?)(领导)?批示(单|件|呈阅单)?$", text.replace(" ", ""))
+        if m and ORGAN_END.search(m.group("organ")):
+            return m.group("organ")
     return None
 
 

@@ -135,3 +135,11 @@ def test_cli_classify_json_keys(tmp_path):
     assert list(line) == ["path", "doc_type", "level", "issuer", "doc_number", "date", "award_grade", "subject",
                           "title", "indicators", "confidence", "error"]
     assert line["doc_number"] == "瑞教【2022】2号" and line["error"] is None
+
+
+def test_scanned_approval_slip_with_the_name_before_the_post():
+    """A photo of a form: 批示领导 '王建国（局长）' under the heading '瑞安市教育局领导批示单'."""
+    data = (FIX / "image" / "approval-slip-table-300dpi.png").read_bytes()
+    ev = classify_document(extract_bytes(data, "批示单.png"))
+    assert (ev.doc_type, ev.issuer, ev.level, ev.doc_number) == ("approval_slip", "瑞安市教育局局长", "county", None)
+    assert str(ev.date) == "2023-06-08"

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from classify.dates import FieldResult, Line, Strict, compile_regex, lines_of, load_yaml
+from classify.fields import FieldResult, Line, Strict, compile_regex, lines_of, load_yaml
 from records.document import Document
 
 

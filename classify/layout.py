@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from classify.dates import lines_of, parse_date
+from classify.dates import parse_date
+from classify.fields import lines_of
 from records import Document
 
 TITLE_END = re.compile(r"(通知|决定|通报|意见|方案|规划|计划|总结|办法|纪要|报告|函|批复|公示|名单|结果|细则|制度|预案|"

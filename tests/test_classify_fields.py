@@ -460,10 +460,12 @@ def test_pattern_files_load():
 
 
 def test_bad_pattern_file_names_file_and_line(tmp_path, monkeypatch):
+    import classify.fields as fields_mod
+
     (tmp_path / "date_patterns.yaml").write_text(
-        (dates_mod.DATA / "date_patterns.yaml").read_text(encoding="utf-8").replace(
+        (fields_mod.DATA / "date_patterns.yaml").read_text(encoding="utf-8").replace(
             "regex: '^(?P<y>", "regex: '^(?P<y>(", 1), encoding="utf-8")
-    monkeypatch.setattr(dates_mod, "DATA", tmp_path)
+    monkeypatch.setattr(fields_mod, "DATA", tmp_path)  # the loader lives in classify/fields.py
     text = (tmp_path / "date_patterns.yaml").read_text(encoding="utf-8").splitlines()
     line = next(n for n, t in enumerate(text, 1) if "regex: '^(?P<y>((" in t)
     with pytest.raises(PatternError, match=rf"date_patterns\.yaml:{line}: patterns\.2\.regex: .*regular expression"):

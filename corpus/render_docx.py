@@ -11,8 +11,6 @@ substitutes the installed CJK font. Zip entries and core properties carry fixed 
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from datetime import datetime
 from xml.sax.saxutils import escape
 
@@ -26,6 +24,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from corpus.render import RIGHT_INDENT_CHARS, STYLE, Block
 from corpus.spec import DocSpec
+from corpus.zipfix import fixed_zip
 
 FONTS = {"song": "仿宋_GB2312", "title": "方正小标宋简体", "hei": "黑体"}
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -216,18 +215,6 @@ def _textboxes(doc, blocks: list[Block], page_w: float) -> None:
         y += height + 12
 
 
-def _normalize(data: bytes) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            blob = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                blob = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>2024-01-01T00:00:00Z", blob)
-            dst.writestr(zipfile.ZipInfo(info.filename, FIXED_ZIP), blob, zipfile.ZIP_DEFLATED)
-    return buf.getvalue()
-
-
 def build(spec: DocSpec, blocks: list[Block]) -> bytes:
     """The .docx bytes of the blocks (spec.format decides docx / docx_header / docx_textbox;
     any other format gets the plain docx, the source of pdf_export and doc/wps)."""
@@ -241,4 +228,4 @@ def build(spec: DocSpec, blocks: list[Block]) -> bytes:
     # python-docx's template starts with no paragraph, so nothing to remove; save deterministically
     buf = io.BytesIO()
     doc.save(buf)
-    return _normalize(buf.getvalue())
+    return fixed_zip(buf.getvalue(), FIXED_ZIP)

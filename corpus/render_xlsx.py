@@ -4,12 +4,12 @@ reporting unit (填报单位) and 文号 if any, each table's header and rows, a
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import datetime
 
 from openpyxl import Workbook
 
 from corpus.spec import DocSpec
+from corpus.zipfix import fixed_zip
 
 SHEET = "统计表"
 STAMP = datetime(2023, 5, 12, 9, 0, 0)
@@ -37,15 +37,5 @@ def build(spec: DocSpec) -> tuple[bytes, str]:
     buf = io.BytesIO()
     wb.save(buf)
     text = "\n".join([SHEET] + ["\t".join(c for c in r if c) for r in rows])
-    return _fixed_zip_times(buf.getvalue()), text
-
-
-def _fixed_zip_times(data: bytes) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=STAMP.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    core = STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return fixed_zip(buf.getvalue(), STAMP.timetuple()[:6], core_date=core), text

@@ -12,18 +12,12 @@ from corpus.evaluate import gold_evidence
 from corpus.gen_text import gazetteer, phrasing
 from corpus.generate import absent_pairs, generate_documents, generate_packages, pairs, recipes
 from corpus.spec import DocSpec, Labels, PackageExpectation
+from corpus.build import PACKAGE_PLAN
 from records.vocab import AWARD_GRADES, DOC_TYPES, LEVELS
 from rubrics.engine import score_package
 from rubrics.loader import load_rubric
 
-PLAN = [
-    ("wenzhou-district", None, date(2023, 6, 30)),
-    ("wenzhou-school", "standard", date(2023, 9, 1)),
-    ("wenzhou-school", "v2", date(2023, 9, 1)),
-    ("sichuan-zone", None, date(2024, 6, 30)),
-    ("ningxia-county", None, date(2023, 12, 15)),
-    ("huaibei-zone", None, date(2023, 10, 31)),
-]
+PLAN = PACKAGE_PLAN  # the plan the corpus build uses
 N_ALL = len(recipes()["traps"]["dev"]) + len(pairs())
 
 

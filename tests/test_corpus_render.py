@@ -213,3 +213,15 @@ def test_render_many_batches_soffice(tmp_path, monkeypatch):
     assert sorted(calls) == [(3, "doc"), (3, "pdf")]  # doc and wps of one spec: one conversion
     assert [o.suffix for o in out] == [".pdf", ".doc", ".wps"] * 3
     assert all(o.data[:4] == b"%PDF" for o in out[::3])
+
+
+def test_statistics_xlsx_is_byte_identical_across_runs():
+    """openpyxl stamps the save time into docProps/core.xml; the corpus must not change with the clock."""
+    import time as _time
+
+    from corpus import render_xlsx
+
+    spec = spec_for("long_text", "xlsx")
+    first = render_xlsx.build(spec)[0]
+    _time.sleep(1.1)
+    assert render_xlsx.build(spec)[0] == first

@@ -12,22 +12,9 @@ from classify.api import classify_document
 from extract import DocumentCache, Limits, extract_paths
 from flows.output import console, emit_json, err_console, fmt_points, json_option
 from records import Evidence
+from records.screen import classify_record
 from records.vocab import DOC_TYPE_ZH, LEVEL_ZH
 from rubrics.loader import RubricError, load_rubric
-
-KEYS = ("path", "doc_type", "level", "issuer", "doc_number", "date", "award_grade", "subject", "title",
-        "indicators", "confidence", "error")
-
-
-def classify_record(ev: Evidence, reasons: bool = False) -> dict:
-    data = ev.model_dump(mode="json")
-    record = {k: data[k] for k in KEYS}
-    record["indicators"] = [{"id": lk["id"], "confidence": lk["confidence"], "quote": lk["quote"]}
-                            for lk in data["indicators"]]
-    if reasons:
-        record["reasons"] = data["reasons"]
-    return record
-
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))

@@ -8,8 +8,9 @@ from classify.dates import find_document_date
 from classify.docnumber import find_doc_number
 from classify.doctype import classify_type
 from classify.grades import find_award_grade
-from classify.layout import (CERT_TITLES, find_header_issuer, find_leader, find_masthead, find_labelled_issuer,
-                             find_minutes_organ, find_party_a, find_signature, find_title, split_joint)
+from classify.layout import (find_header_issuer, find_leader, find_masthead, find_labelled_issuer,
+                             find_minutes_organ, find_party_a, find_signature, find_title, is_certificate_title,
+                             split_joint)
 from classify.levels import leader_level, resolve_level
 from classify.link import link_indicators
 from records import Document, Evidence, FieldReason
@@ -43,7 +44,7 @@ def classify_document(doc: Document, rubric_id: str | None = None) -> Evidence:
     title = title_f.value if title_f else None
     masthead = find_masthead(doc)
     leader = find_leader(doc)
-    certificate = bool(title and title in CERT_TITLES)
+    certificate = bool(title and is_certificate_title(title))
     body_start = text.find(title) + len(title) if title and title in text else 0
     kind = classify_type(title or "", text[body_start:], masthead=masthead is not None, leader=leader is not None,
                          certificate=certificate)

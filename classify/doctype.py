@@ -1,6 +1,12 @@
 """Document type: weighted cue words (classify/data/doctype_cues.jsonl, matched by the spaCy
 SpanRuler) in the title and the opening of the body, plus the layout of the genres that have one
-(approval forms, certificates, newspaper pages, contracts, minutes)."""
+(approval forms, certificates, newspaper pages, contracts, minutes).
+
+A GB/T 9704 title reads [发文机关]关于[事由]的[文种]. The 文种 at its end weighs most when it is a
+genre of its own (…规划, …工作要点, …总结, …办法, …纪要, …合同, …统计表: the cue's `end` weight);
+the notice-like 文种 (通知, 通报, 决定, 公告, 公示, 批复, 名单) carry none, so the 事由 decides:
+关于公布…获奖名单的通知 is an award, 关于认定…实验校的通知 a pilot designation, and 关于印发/转发
+[《]X[》]的通知 is read as X itself."""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import re
 
 from classify.nlp import cue_spans
 from classify.patterns import doctype_cues
@@ -28,8 +36,39 @@ class TypeResult:
     scores: dict[str, float]
 
 
-def _weights() -> dict[tuple[str, str], tuple[float, float]]:
-    return {(c.pattern, c.id): (c.title, c.body) for c in doctype_cues()}
+ISSUING = re.compile(r"(印发|转发|颁布|发布|公布)")
+ISSUED = re.compile(r"(?:印发|转发|颁布|发布)(?P<inner>.{4,}?)的(?:通知|决定|函|通告)$")
+TRAILER = re.compile(r"(?:[（(][^（）()]{1,24}[）)]|\d{4}\s*年?|[\s　。.])$")  # （试行）（2021—2023年）(2023)
+YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*[—–\-－~至到]+\s*(?:19|20)?\d{2}")
+RESEARCH_CERT = ("结题", "结项", "课题", "鉴定", "开题")
+# 转发 passes another organ's document on "请认真贯彻落实": the notice arranges its implementation,
+# whatever plan, regulation or notice it forwards; forwarded lists (awards, pilots …) stay what they are
+FORWARDED_AS_WORK_PLAN = ("development_plan", "regulation", "work_summary", "other")
+
+
+def _weights() -> dict[tuple[str, str], tuple[float, float, float]]:
+    return {(c.pattern, c.id): (c.title, c.end, c.body) for c in doctype_cues()}
+
+
+def issued_title(title: str) -> str:
+    """What a title is about: 关于印发《X》的通知 → X; 关于转发X的通知 → X; otherwise the title."""
+    compact = re.sub(r"\s+", "", title)
+    if "《" in compact and "》" in compact and ISSUING.search(compact[:compact.index("《")]):
+        return compact[compact.index("《") + 1:compact.rindex("》")]
+    m = ISSUED.search(compact)
+    if m and not m.group("inner").startswith("的"):
+        return m.group("inner").strip("《》")
+    return compact
+
+
+def title_core(title: str) -> str:
+    """The title without what may follow its 文种: （试行）, （2021—2023年）, a year, punctuation."""
+    core = title
+    while True:
+        stripped = TRAILER.sub("", core)
+        if stripped == core or len(stripped) < 2:
+            return core
+        core = stripped
 
 
 @lru_cache(maxsize=1)
@@ -68,17 +107,28 @@ def _by_rules(title: str, body: str, *, masthead: bool, leader: bool, certificat
     weights = _weights()
     scores: dict[str, float] = defaultdict(float)
     best_quote: dict[str, str] = {}
-    # 转发《…》的通知 / 印发《…》的通知: the wrapped title is what the document is
-    inner = title
-    if "《" in title and "》" in title and any(w in title for w in ("印发", "转发", "公布")):
-        inner = title[title.index("《") + 1:title.rindex("》")]
-    for _, dtype, text, _ in cue_spans(inner):
-        w = weights.get((text, dtype), (0.0, 0.0))[0]
-        scores[dtype] += w
-        if w:
-            best_quote.setdefault(dtype, text)
+    # 转发《…》的通知 / 印发…方案的通知: the issued title is what the document is
+    inner = title_core(issued_title(title))
+    spans = cue_spans(inner)
+    # the 文种: the longest cue that ends the title and has an end weight
+    ending = [(text, dtype) for _, dtype, text, start in spans
+              if start + len(text) == len(inner) and weights.get((text, dtype), (0, 0, 0))[1]]
+    genre = max((len(t) for t, _ in ending), default=0)
+    heaviest: dict[str, float] = defaultdict(float)
+    for _, dtype, text, _ in spans:
+        w_title = weights.get((text, dtype), (0.0, 0.0, 0.0))[0]
+        scores[dtype] += w_title
+        if w_title > heaviest[dtype]:  # quote the cue that weighs most
+            heaviest[dtype] = w_title
+            best_quote[dtype] = text
+    for text, dtype in ending:
+        if len(text) == genre:
+            scores[dtype] += weights[(text, dtype)][1]
+            best_quote[dtype] = f"文种 {text}"
+    if YEAR_SPAN.search(title) and not certificate:  # 规划（2021—2025年）, 三年行动计划（2023—2025年）
+        scores["development_plan"] += 1.5
     for _, dtype, text, _ in cue_spans(body[:BODY_CHARS]):
-        scores[dtype] += weights.get((text, dtype), (0.0, 0.0))[1]
+        scores[dtype] += weights.get((text, dtype), (0.0, 0.0, 0.0))[2]
         best_quote.setdefault(dtype, text)
     if leader:
         scores["approval_slip"] += 10
@@ -86,11 +136,15 @@ def _by_rules(title: str, body: str, *, masthead: bool, leader: bool, certificat
     if masthead:
         scores["media_report"] += 8
         best_quote.setdefault("media_report", "报头")
-    if certificate:
-        if "结题" in title or "结题" in body[:300] or "结项" in body[:300]:
+    if certificate:  # a 结题/结项/鉴定 certificate is a research project's; any other an award's
+        if any(w in title or w in body[:300] for w in RESEARCH_CERT):
             scores["research_project"] += 6
         else:
             scores["award"] += 4
+    if "转发" in title and not (leader or masthead or certificate):
+        top = max(scores.items(), key=lambda kv: kv[1])[0] if scores and max(scores.values()) >= MIN_SCORE else "other"
+        if top in FORWARDED_AS_WORK_PLAN:
+            return TypeResult("work_plan", "doctype:forwarding_notice(转发)", title, 0.85, dict(scores))
     if not scores or max(scores.values()) < MIN_SCORE:
         return TypeResult("other", "doctype:no_cue", title, 0.5, dict(scores))
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])

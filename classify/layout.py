@@ -11,11 +11,23 @@ from classify.dates import parse_date
 from classify.fields import lines_of
 from records import Document
 
-TITLE_END = re.compile(r"(通知|决定|通报|意见|方案|规划|计划|总结|办法|纪要|报告|函|批复|公示|名单|结果|细则|制度|预案|"
-                       r"要点|说明|协议|合同|证书|聘书|批示单|（[^（）]{2,20}年）|\([^()]{2,20}\))$")
+TITLE_END = re.compile(r"(通知|决定|通报|意见|方案|规划|纲要|计划|安排|要点|总结|小结|回顾|汇报|办法|细则|规定|规程|规范|"
+                       r"制度|预案|守则|章程|准则|纪要|记录|议定事项|报告|函|批复|公示|公告|名单|清单|结果|说明|证明|"
+                       r"统计表|一览表|协议|协议书|合同|合同书|证书|证明书|鉴定书|聘书|奖状|批示单|批示件|阅批件|呈批件|"
+                       r"处理笺|呈阅单|（[^（）]{2,20}）|\([^()]{2,20}\))$")
 SKIP = re.compile(r"^(.{0,30}文件|.*〔\d{4}〕.*号|.*\[\d{4}\].*号|.*【\d{4}】.*号|.*（\d{4}）.*号|编号[:：].*|签发人.*|"
                   r"[-—─_=━]+|第?\s*\d+\s*页|密级.*|特急|急件)$")
 CERT_TITLES = ("荣誉证书", "获奖证书", "结题证书", "证书", "聘书", "奖状", "结项证书", "立项证书")
+# a certificate's heading: a short line that is only the genre word (优秀成果证书, 获奖证明, 课题鉴定书)
+CERT_HEADING = re.compile(r"^[\u4e00-\u9fa5]{0,8}(证书|证明书|证明|鉴定书|奖状|荣誉证|获奖证)$")
+SLIP_HEADING = re.compile(r"(批示单|批示件|阅批件|呈批件|呈阅单|呈阅件|批办单|处理笺|阅示单|办理单)$")
+
+
+def is_certificate_title(text: str) -> bool:
+    """证书, 获奖证明, 项目结项鉴定证书 …: a heading of at most 12 characters with no 事由 (关于…的)."""
+    compact = text.replace(" ", "").replace("\u3000", "")
+    return compact in CERT_TITLES or (len(compact) <= 12 and "关于" not in compact and "的" not in compact
+                                      and bool(CERT_HEADING.match(compact)))
 MASTHEAD = re.compile(r"^(?P<outlet>[\u4e00-\u9fa5]{2,12}(报|日报|晚报|早报|时报|周刊|杂志|电视台|广播电视台|网))"
                       r"\s*(\d{4}年|\d{4}[.\-/]|第\s*\d+\s*[版期])")  # a bare '…报' line may be a title's tail (通报)
 PAGE_LINE = re.compile(r"^(?P<outlet>[\u4e00-\u9fa5]{2,12}?)\s*\d{4}\s*[年.\-/]\s*\d{1,2}.{0,12}第\s*\d+\s*版")
@@ -45,9 +57,9 @@ def find_title(doc: Document) -> Found | None:
     if not lines:
         return None
     for page, text in lines[:6]:
-        if text in CERT_TITLES or text.replace(" ", "") in CERT_TITLES:
-            return Found(text.replace(" ", ""), "title:certificate_heading", text, page, 0.9)
-        if text.endswith("批示单") and len(text) <= 12:
+        if is_certificate_title(text):
+            return Found(text.replace(" ", "").replace("\u3000", ""), "title:certificate_heading", text, page, 0.9)
+        if SLIP_HEADING.search(text) and len(text) <= 16:
             return Found(text, "title:approval_form_heading", text, page, 0.9)
     start = None
     for i, (_, text) in enumerate(lines[:12]):

@@ -3,13 +3,20 @@ of the indicator's clauses accepts it (the same `rubrics.matching.matches` the e
 it is then scored by the folder it was filed in (packages are often sorted into folders named
 after indicators: "A2.7开展互联网…"), the indicator's expected document types, its cue words in the
 title or body, and fuzzy similarity (rapidfuzz) between the title and the indicator's wording.
-The best indicator is linked, with others that score nearly as well."""
+The best indicator is linked, with others that score nearly as well.
+
+A cue word that merely names the document's genre (工作要点, 发展规划, 获奖, 示范: the document-type
+cues of classify/data/doctype_cues.jsonl) says less about WHICH indicator than one naming its
+subject (一体化平台, 电脑制作), since every indicator expecting that genre shares it: it counts half."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
+
+from classify.patterns import doctype_cues
 
 from records import Evidence, IndicatorLink
 from rubrics.matching import matches
@@ -19,6 +26,12 @@ MAX_LINKS = 3
 THRESHOLD = 2.0
 NEAR_TIE = 0.5  # other indicators within this of the best are linked too
 FOLDER_WEIGHT = 5.0
+TITLE_HIT, GENRE_HIT, BODY_HIT = 2.0, 1.0, 0.3
+
+
+@lru_cache(maxsize=1)
+def genre_words() -> frozenset[str]:
+    return frozenset(c.pattern for c in doctype_cues() if c.title or c.end)
 
 
 def folder_hints(path: str, rubric: Rubric) -> dict[str, str]:
@@ -51,13 +64,14 @@ def _score(ind: Indicator, ev: Evidence, title: str, body: str, folder: str | No
     hits, in_title = 0.0, False
     # the indicator's cue words: its expected keywords and its clauses' own cue words
     words = list(dict.fromkeys([*exp.keywords, *(w for c in ind.clauses for w in c.match.cues_any)]))
+    genre = genre_words()
     for kw in words:
         if kw in title:
-            hits += 2.0
+            hits += GENRE_HIT if kw in genre else TITLE_HIT
             in_title = True
             quote = quote or kw
         elif kw in body:
-            hits += 0.3
+            hits += BODY_HIT
             quote = quote or kw
     similarity = fuzz.partial_ratio(title, ind.source.content) / 100.0
     # a link needs a positive sign: its folder, one of its cue words in the title, or an expected

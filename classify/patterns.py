@@ -17,12 +17,15 @@ class PatternError(Exception):
 
 
 class Cue(BaseModel):
-    """A cue word for one value of a field, weighted by where it stands (title or body)."""
+    """A cue word for one value of a field, weighted by where it stands: anywhere in the title,
+    at the END of the title (the 文种 of GB/T 9704 titles: …的通知, …规划, …纪要; added to `title`),
+    or in the opening of the body."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     pattern: str
     id: str
     title: float = 0.0
+    end: float = 0.0
     body: float = 0.0
 
 

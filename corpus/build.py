@@ -27,7 +27,7 @@ from typing import Callable
 from corpus.spec import DocSpec, Labels, PackageExpectation
 
 GENERATOR_VERSION = "1"
-SPLITS = {"dev": ("dev", 20231001), "test": ("test", 77770001)}  # phrasing set, default seed
+SPLITS = {"dev": ("dev", 20231001), "test": ("test", 77770001), "holdout": ("holdout", 31415927)}  # phrasing set, default seed
 PACKAGE_PLAN = [  # (rubric, track, as_of)
     ("wenzhou-district", None, date(2023, 6, 30)),
     ("wenzhou-school", "standard", date(2023, 9, 1)),

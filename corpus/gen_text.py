@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).parent / "data"
-PHRASINGS = ("dev", "test")
+PHRASINGS = ("dev", "test", "holdout")
 DIGITS_ZH = "〇一二三四五六七八九"
 
 
@@ -29,7 +29,11 @@ def phrasing(name: str) -> dict:
 
 
 def in_split(entry: dict, split: str) -> bool:
-    return entry.get("split", "both") in ("both", split)
+    """Whether a gazetteer entry belongs to a split: `split:` is dev, test, holdout, both (the
+    default) or a list of them."""
+    want = entry.get("split", "both")
+    names = [want] if isinstance(want, str) else list(want)
+    return "both" in names or split in names
 
 
 # ---------------------------------------------------------------- dates

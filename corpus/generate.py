@@ -11,9 +11,10 @@ reshuffled each cycle, so every pair appears once n ≥ len(trap recipes) + len(
 do not exist are listed under `absent` there: a school-level 批示单, pilot designation or media
 report; a national 会议纪要 or contract; any `unknown` level except `other`.
 
-Two phrasing sets, "dev" and "test", differ in title and body templates, topics, works and in
-their issuer samples (gazetteer entries marked split: dev / test), so the test split is never
-tuned against. Everything is drawn from random.Random(seed): the same seed gives identical specs
+Three phrasing sets, "dev", "test" and "holdout", differ in title and body templates, topics,
+works and in their issuer samples (gazetteer entries marked split: dev / test / holdout), so the
+test and holdout splits are never tuned against (holdout was written after test had been looked at,
+to stay a clean hold-out). Everything is drawn from random.Random(seed): the same seed gives identical specs
 and labels.
 """
 

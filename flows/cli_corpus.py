@@ -22,7 +22,7 @@ def corpus() -> None:
 @corpus.command("build")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--split", type=click.Choice(sorted(SPLITS)), default="dev", show_default=True,
-              help="dev 为开发集（可据以调规则）；test 为测试集（不同种子、不同措辞模板）")
+              help="dev 为开发集（可据以调规则）；test 为测试集、holdout 为留出集（不同种子、不同措辞模板与发文机关）")
 @click.option("--seed", type=int, default=None, help="随机种子（默认按 split 固定）")
 @click.option("--docs", "n_docs", type=int, default=120, show_default=True, help="单独文件的数量")
 @click.option("--package-docs", type=int, default=14, show_default=True, help="每个申报包的文件数")

@@ -106,3 +106,14 @@ def test_build_writes_a_loadable_corpus(tmp_path):
     assert all(p.documents and set(p.documents) <= set(corpus.labels) for p in corpus.packages)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert "labels.jsonl" in manifest["files"] and "packages.jsonl" in manifest["files"]
+
+
+def test_the_build_command_offers_the_holdout_split(tmp_path):
+    out = tmp_path / "h"
+    res = CliRunner().invoke(main, ["corpus", "build", str(out), "--split", "holdout", "--docs", "2",
+                                    "--package-docs", "2"])
+    assert res.exit_code == 0, res.output
+    corpus = load_corpus(out)
+    assert corpus.manifest["split"] == "holdout" and corpus.manifest["phrasing"] == "holdout"
+    assert all(doc_id.startswith("holdout-") for doc_id in corpus.labels)
+    assert CliRunner().invoke(main, ["corpus", "build", str(tmp_path / "x"), "--split", "prod"]).exit_code != 0

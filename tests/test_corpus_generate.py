@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from corpus.evaluate import gold_evidence
-from corpus.gen_text import gazetteer, phrasing
+from corpus.gen_text import PHRASINGS, gazetteer, in_split, phrasing
 from corpus.generate import absent_pairs, generate_documents, generate_packages, pairs, recipes
 from corpus.spec import DocSpec, Labels, PackageExpectation
 from corpus.build import PACKAGE_PLAN
@@ -32,6 +32,11 @@ def test_docs():
 
 
 @pytest.fixture(scope="module")
+def holdout_docs():
+    return generate_documents(11, len(recipes()["traps"]["holdout"]) + len(pairs()), "holdout")
+
+
+@pytest.fixture(scope="module")
 def packages():
     return {(r, t): generate_packages(100 + n, r, t, a, 16) for n, (r, t, a) in enumerate(PLAN)}
 
@@ -40,9 +45,9 @@ def _dump(docs):
     return [(s.model_dump_json(), lb.model_dump_json()) for s, lb in docs]
 
 
-@pytest.mark.parametrize("split", ["dev", "test"])
-def test_every_existing_pair_is_generated(split, dev_docs, test_docs):
-    docs = dev_docs if split == "dev" else test_docs
+@pytest.mark.parametrize("split", ["dev", "test", "holdout"])
+def test_every_existing_pair_is_generated(split, request):
+    docs = request.getfixturevalue(f"{split}_docs")
     got = {(lb.doc_type, lb.level) for _, lb in docs}
     assert set(pairs()) <= got
     absent = {(a["doc_type"], a["level"]) for a in absent_pairs() if a["doc_type"] != "*"}
@@ -65,12 +70,30 @@ def test_determinism():
     assert sum(x != y for x, y in zip(_dump(a), _dump(c))) > 20
 
 
-def test_phrasings_share_no_title_template():
-    dev, test = phrasing("dev")["titles"], phrasing("test")["titles"]
-    dev_all = {t for ts in dev.values() for t in ts}
-    test_all = {t for ts in test.values() for t in ts}
-    assert dev_all and test_all and not dev_all & test_all
-    assert set(dev) == set(test)
+@pytest.mark.parametrize("a, b", [("dev", "test"), ("dev", "holdout"), ("test", "holdout")])
+def test_phrasings_share_no_title_template(a, b):
+    assert {"dev", "test", "holdout"} == set(PHRASINGS)
+    first, second = phrasing(a)["titles"], phrasing(b)["titles"]
+    first_all = {t for ts in first.values() for t in ts}
+    second_all = {t for ts in second.values() for t in ts}
+    assert first_all and second_all and not first_all & second_all
+    assert set(first) == set(second)
+    assert set(phrasing(a)["bodies"]) == set(phrasing(b)["bodies"])
+
+
+def test_split_marks_accept_one_split_or_a_list():
+    assert in_split({}, "holdout") and in_split({"split": "both"}, "dev")
+    assert in_split({"split": "holdout"}, "holdout") and not in_split({"split": "holdout"}, "test")
+    assert in_split({"split": ["test", "holdout"]}, "holdout") and not in_split({"split": ["test", "holdout"]}, "dev")
+
+
+def test_holdout_has_its_own_issuers_and_titles(dev_docs, test_docs, holdout_docs):
+    hold_issuers = {lb.issuer for _, lb in holdout_docs}
+    assert "龙港市社会事业局" in hold_issuers  # 龙港市: a 县级市 set up in 2019
+    assert not {"龙港市社会事业局", "中国教育学会", "钱江晚报"} & {lb.issuer for _, lb in dev_docs + test_docs}
+    assert not {"瑞安市教育局", "乐清市教育局"} & hold_issuers
+    hold_titles = {s.title for s, _ in holdout_docs}
+    assert not hold_titles & ({s.title for s, _ in dev_docs} | {s.title for s, _ in test_docs})
 
 
 def test_splits_use_different_issuers(dev_docs, test_docs):
@@ -81,9 +104,9 @@ def test_splits_use_different_issuers(dev_docs, test_docs):
     assert not {s.title for s, _ in dev_docs} & {s.title for s, _ in test_docs} - {"获奖证书", "荣誉证书"}
 
 
-@pytest.mark.parametrize("split", ["dev", "test"])
-def test_labels_validate(split, dev_docs, test_docs):
-    docs = dev_docs if split == "dev" else test_docs
+@pytest.mark.parametrize("split", ["dev", "test", "holdout"])
+def test_labels_validate(split, request):
+    docs = request.getfixturevalue(f"{split}_docs")
     for spec, lb in docs:
         DocSpec.model_validate_json(spec.model_dump_json())
         Labels.model_validate_json(lb.model_dump_json())

@@ -17,6 +17,7 @@ def main() -> None:
 from flows.cli_classify import classify  # noqa: E402
 from flows.cli_corpus import corpus, eval_command  # noqa: E402
 from flows.cli_extract import extract  # noqa: E402
+from flows.cli_review import review  # noqa: E402
 from flows.cli_rubrics import rubrics  # noqa: E402
 
 main.add_command(rubrics)
@@ -24,6 +25,7 @@ main.add_command(extract)
 main.add_command(classify)
 main.add_command(corpus)
 main.add_command(eval_command)
+main.add_command(review)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -260,12 +260,12 @@ class Store:
 
     def package(self, pid: int) -> dict | None:
         rows = list(self.db.query("SELECT * FROM packages WHERE id = ?", [pid]))
-        return _decode_package(rows[0]) if rows else None
+        return decode_package(rows[0]) if rows else None
 
     def find_package(self, name: str, rubric: str, track: str | None = None) -> dict | None:
         rows = list(self.db.query("SELECT * FROM packages WHERE name = ? AND rubric = ? AND track = ?",
                                   [name, rubric, track or ""]))
-        return _decode_package(rows[0]) if rows else None
+        return decode_package(rows[0]) if rows else None
 
     def packages(self, user: str | None = None) -> list[dict]:
         """Every package (or those assigned to `user`) with its progress counts, by name."""
@@ -288,7 +288,7 @@ class Store:
                 AS unreadable,
               (SELECT GROUP_CONCAT(user_name, ',') FROM assignments a WHERE a.package_id = p.id) AS assignees
             FROM packages p {where} ORDER BY p.name, p.rubric, p.track"""
-        return [_decode_package(r) for r in self.db.query(sql, params)]
+        return [decode_package(r) for r in self.db.query(sql, params)]
 
     def items(self, pid: int) -> list[dict]:
         return [_decode_item(r) for r in self.db.query(
@@ -362,7 +362,7 @@ def _statements(sql: str) -> list[str]:
     return out
 
 
-def _decode_package(row: dict) -> dict:
+def decode_package(row: dict) -> dict:
     row = dict(row)
     row["missing_mandatory"] = json.loads(row["missing_mandatory"])
     row["values"] = {**json.loads(row.pop("values_json")), **json.loads(row["reviewer_values"])}

@@ -6,7 +6,13 @@ A GB/T 9704 title reads [发文机关]关于[事由]的[文种]. The 文种 at i
 genre of its own (…规划, …工作要点, …总结, …办法, …纪要, …合同, …统计表: the cue's `end` weight);
 the notice-like 文种 (通知, 通报, 决定, 公告, 公示, 批复, 名单) carry none, so the 事由 decides:
 关于公布…获奖名单的通知 is an award, 关于认定…实验校的通知 a pilot designation, and 关于印发/转发
-[《]X[》]的通知 is read as X itself."""
+[《]X[》]的通知 is read as X itself.
+
+Between the genres of writing (plans, summaries, regulations, minutes, contracts, other material)
+the 文种 at the end wins outright: 关于进一步规范五年规划管理的若干规定 is a regulation, …工作要点考核评价
+细则 a regulation, …五年规划工作情况介绍 other material, whatever genre the 事由 names; and a title
+that ends in its own 文种 is not handed to the statistical model. The subject genres (awards,
+research, pilots, commendations) still weigh their 事由 against a weak ending (…课题立项计划)."""
 
 from __future__ import annotations
 
@@ -44,6 +50,10 @@ RESEARCH_CERT = ("结题", "结项", "课题", "鉴定", "开题")
 # 转发 passes another organ's document on "请认真贯彻落实": the notice arranges its implementation,
 # whatever plan, regulation or notice it forwards; forwarded lists (awards, pilots …) stay what they are
 FORWARDED_AS_WORK_PLAN = ("development_plan", "regulation", "work_summary", "other")
+# genres of writing: between these the title's ending decides (see the module docstring)
+WRITING_GENRES = frozenset({"development_plan", "work_plan", "work_summary", "regulation", "meeting_record",
+                            "contract", "other"})
+ENDING_CONFIDENCE = 0.85
 
 
 def _weights() -> dict[tuple[str, str], tuple[float, float, float]]:
@@ -114,6 +124,8 @@ def _by_rules(title: str, body: str, *, masthead: bool, leader: bool, certificat
     ending = [(text, dtype) for _, dtype, text, start in spans
               if start + len(text) == len(inner) and weights.get((text, dtype), (0, 0, 0))[1]]
     genre = max((len(t) for t, _ in ending), default=0)
+    # the 文种's own type: the longest ending cue (the heaviest of equally long ones)
+    end_type = max(((len(t), weights[(t, d)][1], d) for t, d in ending), default=(0, 0.0, None))[2]
     heaviest: dict[str, float] = defaultdict(float)
     for _, dtype, text, _ in spans:
         w_title = weights.get((text, dtype), (0.0, 0.0, 0.0))[0]
@@ -151,5 +163,11 @@ def _by_rules(title: str, body: str, *, masthead: bool, leader: bool, certificat
     top, top_score = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = min(0.97, 0.55 + 0.45 * (top_score - second) / (top_score + 1e-9))
+    if end_type and not (leader or masthead or certificate):
+        if top != end_type and top in WRITING_GENRES and end_type in WRITING_GENRES:
+            return TypeResult(end_type, f"doctype:title_ending({best_quote.get(end_type, '')}; 事由 named {top})",
+                              best_quote.get(end_type, title), ENDING_CONFIDENCE, dict(scores))
+        if top == end_type:  # the 文种 agrees: not a case for the model
+            confidence = max(confidence, ENDING_CONFIDENCE)
     return TypeResult(top, f"doctype:cues({best_quote.get(top, '')})", best_quote.get(top, title), round(confidence, 3),
                       dict(scores))

@@ -34,6 +34,7 @@ class GradeData(Strict):
     verb_reach: int
     position_words: list[str]
     position_end: str
+    sentence_closers: list[str]
     kinds_for_type: dict[str, list[str]]
 
     _end = field_validator("position_end")(classmethod(lambda cls, v: compile_regex(v)))
@@ -71,7 +72,10 @@ def _rules(kinds: tuple[str, ...]):
                        rf"(?P<g>{label_values}){end}")
     verb = re.compile(rf"(?:{_alt(d.award_verbs)})[^。；;！!]{{0,{d.verb_reach}}}?(?P<g>{_alt(free)})") if free else None
     position = re.compile(rf"(?:{_alt(d.position_words)})\s*[“\"「『]?(?P<g>{_alt(bound)})[”\"」』]?{end}") if bound else None
-    return value_of, label, verb, position
+    # 荣获优秀。/ 授予…精品课优秀 特颁此证: an award verb's sentence that ends in a grade word
+    verb_end = (re.compile(rf"(?:{_alt(d.award_verbs)})[^。；;！!]{{0,{d.verb_reach}}}?(?P<g>{_alt(bound)})"
+                           rf"(?=$|[。；;！!]|{_alt(d.sentence_closers)})") if bound else None)
+    return value_of, label, verb, position, verb_end
 
 
 def _kinds(hint: str | None) -> tuple[str, ...] | None:
@@ -83,20 +87,42 @@ def _kinds(hint: str | None) -> tuple[str, ...] | None:
 
 def _candidates(lines: list[Line], kinds: tuple[str, ...]) -> list[list[FieldResult]]:
     """Grade findings per tier, strongest tier first."""
-    value_of, label, verb, position = _rules(kinds)
+    value_of, label, verb, position, verb_end = _rules(kinds)
     tiers: list[list[FieldResult]] = [[], [], [], []]
-    for ln in lines:
+    for i, ln in enumerate(lines):
         m = label.search(ln.text)
         if m:
             tiers[0].append(FieldResult(value_of[m.group("g")], f"grade_label:{m.group('label')}", ln.text, ln.page, 0.95))
-        for rx, tier, rule, conf in ((verb, 1, "grade_award_verb", 0.9), (position, 2, "grade_position", 0.85)):
+        sentence = _sentence(lines, i)
+        for rx, tier, rule, conf in ((verb, 1, "grade_award_verb", 0.9), (verb_end, 1, "grade_award_verb_end", 0.85),
+                                     (position, 2, "grade_position", 0.85)):
             if rx:
-                for m in rx.finditer(ln.text):
-                    tiers[tier].append(FieldResult(value_of[m.group("g")], rule, ln.text, ln.page, conf))
+                for m in rx.finditer(sentence if tier == 1 else ln.text):
+                    if tier == 1 and m.start() >= len(ln.text):
+                        continue  # the verb stands on a later line: found there
+                    tiers[tier].append(FieldResult(value_of[m.group("g")], rule, sentence, ln.page, conf))
         bare = re.sub(r"[\s　]+", "", ln.text)
         if bare in value_of:
             tiers[3].append(FieldResult(value_of[bare], "grade_own_line", ln.text, ln.page, 0.8))
     return tiers
+
+
+HEADING_END = re.compile(r"(名单|结果|公示|公告|通知|通报|决定)$")
+
+
+def _sentence(lines: list[Line], i: int, reach: int = 3) -> str:
+    """The line, joined with the next ones while its sentence goes on: a certificate prints
+    授予XX / 《…》…二等 / 奖 / 特颁此证。 over several lines. Table rows are never joined."""
+    from classify.layout import is_certificate_title
+
+    text = lines[i].text
+    if lines[i].is_table_row or is_certificate_title(text) or HEADING_END.search(text):
+        return text  # a heading (获奖证书, …获奖名单) is no sentence to continue
+    for ln in lines[i + 1:i + 1 + reach]:
+        if re.search(r"[。；;！!：:]$", text) or ln.is_table_row:
+            break
+        text += ln.text
+    return text
 
 
 def _for_subject(lines: list[Line], kinds: tuple[str, ...], subject: str) -> FieldResult | None:

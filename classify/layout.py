@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from classify.dates import parse_date
 from classify.fields import lines_of
@@ -35,6 +36,9 @@ ORGAN_END = re.compile(r"(局|厅|部|委|委员会|政府|办公室|办公厅|�
                        r"幼儿园|大学|学院|报|公司)$")
 NAME_AFTER_POST = re.compile(r"^(?P<post>.*?(书记|副?省长|副?市长|副?县长|副?区长|副?州长|副?旗长|主任|部长|厅长|局长|主席|"
                              r"委员|秘书长|常委))[\u4e00-\u9fa5]{2,3}$")
+# where a body begins: the salutation (各…：), or a sentence opening with its basis or purpose
+BODY_START = re.compile(r"^(?:各.{0,30}[:：]$|.{0,40}[:：]$|(?:根据|按照|依据|遵照|为了?|近日|近年来|本报讯|经研究|现将)"
+                        r".*[，,。].*|(?:根据|按照|依据|遵照)[^关]*关于.*(?:精神|要求|部署|规定)$)")
 DATE_LINE = re.compile(r"^[\d〇○Oo零一二三四五六七八九十年月日.\-/ ]{6,20}$")
 
 
@@ -63,6 +67,8 @@ def find_title(doc: Document) -> Found | None:
             return Found(text, "title:approval_form_heading", text, page, 0.9)
     start = None
     for i, (_, text) in enumerate(lines[:12]):
+        if BODY_START.match(text):  # the body has begun: a 关于 from here on is cited, not the title
+            break
         head = text[:text.find("关于")] if "关于" in text else ""
         if text.startswith("关于") or ("关于" in text[:24] and "《" not in head and not text.endswith("。")
                                        and len(text) <= 70 and not SKIP.match(text)):
@@ -70,7 +76,7 @@ def find_title(doc: Document) -> Found | None:
             break
     if start is None:
         for i, (_, text) in enumerate(lines[:12]):
-            if (SKIP.match(text) or MASTHEAD.match(text) or DATE_LINE.match(text) or text.endswith(("：", "。"))
+            if (SKIP.match(text) or MASTHEAD.match(text) or PAGE_LINE.match(text) or DATE_LINE.match(text) or text.endswith(("：", "。"))
                     or len(text) > 70):
                 continue
             if parse_date(text) and len(text) < 14:
@@ -125,8 +131,8 @@ def find_leader(doc: Document) -> Found | None:
             if not value and i + 1 < len(lines):
                 value = lines[i + 1][1]
             value = value.strip()
-            m = NAME_AFTER_POST.match(value)
-            post = m.group("post") if m else value
+            m = NAME_AFTER_POST.match(value) or _leader_post_then_name().match(value)
+            post = m.group("post").strip() if m else value
             named = re.match(r"^[\u4e00-\u9fa5]{2,4}[（(](?P<post>[^）)]{2,20})[）)]$", value)  # 王建国（局长）
             if named:
                 post = named.group("post")
@@ -136,6 +142,15 @@ def find_leader(doc: Document) -> Found | None:
             if post:
                 return Found(post, "issuer:approval_leader", value, page, 0.85)
     return None
+
+
+@lru_cache(maxsize=1)
+def _leader_post_then_name() -> re.Pattern:
+    """Any leader title of level_titles.yaml followed by a person's name: 国务院副总理 刘某某 → 国务院副总理."""
+    from classify.gazetteer import titles
+
+    alt = "|".join(re.escape(t.title) for t in titles())  # longest first
+    return re.compile(rf"^(?P<post>.*?(?:{alt}))\s*[\u4e00-\u9fa5·]{{2,4}}$")
 
 
 def _form_organ(lines: list[tuple[int, str]]) -> str | None:
@@ -175,11 +190,27 @@ def find_signature(doc: Document) -> Found | None:
     return None
 
 
+PARTY_A = re.compile(r"^(?:甲\s*方(?:[（(][^:：（）()]{0,8}[)）])?|(?:采购人|采购单位|委托方|委托人|发包方|发包人|买方)"
+                     r"\s*[（(]\s*甲\s*方\s*[)）])\s*[:：]\s*(?P<party>.+)$")
+SEAL_NOTE = re.compile(r"[（(]\s*(?:盖章|签章|公章|签字|盖\s*章)?\s*[)）]?$")
+
+
 def find_party_a(doc: Document) -> Found | None:
-    for page, text in _text_lines(doc, 30):
-        m = re.match(r"^甲\s*方[（(]?[^:：]*[)）]?[:：]\s*(.+)$", text)
-        if m:
-            return Found(m.group(1).strip(), "issuer:contract_party_a", text, page, 0.85)
+    """A contract's 甲方: 甲方：…, 甲方（采购人）：…, 采购人（甲方）：…; a name the line breaks is joined
+    with its continuation, and the seal note （盖章） is dropped."""
+    lines = _text_lines(doc, 30)
+    for i, (page, text) in enumerate(lines):
+        m = PARTY_A.match(text)
+        if not m:
+            continue
+        party = m.group("party").strip()
+        if i + 1 < len(lines) and not ORGAN_END.search(SEAL_NOTE.sub("", party)):
+            nxt = lines[i + 1][1]
+            if len(nxt) <= 24 and not re.search(r"[:：。，]", nxt) and not nxt.startswith(("乙", "丙")):
+                party += nxt
+        party = SEAL_NOTE.sub("", party).strip()
+        if party:
+            return Found(party, "issuer:contract_party_a", text, page, 0.85)
     return None
 
 

@@ -27,6 +27,10 @@ THRESHOLD = 2.0
 NEAR_TIE = 0.5  # other indicators within this of the best are linked too
 FOLDER_WEIGHT = 5.0
 TITLE_HIT, GENRE_HIT, BODY_HIT = 2.0, 1.0, 0.3
+# the fallback when nothing names an indicator (see _by_prior); thresholds chosen on the dev split
+EVIDENCE_GENRES = frozenset({"award", "research_project", "commendation", "pilot_designation"})
+PRIOR_BODY = 300
+PRIOR_MIN, PRIOR_MARGIN = 0.0, 0.0
 
 
 @lru_cache(maxsize=1)
@@ -89,9 +93,37 @@ def link_indicators(rubric: Rubric, ev: Evidence, title: str, body: str) -> list
         if s >= THRESHOLD:
             scored.append((s, ind.id, quote))
     if not scored:
-        return []
+        return _by_prior(rubric, ev, title, body)
     scored.sort(key=lambda t: -t[0])
     top = scored[0][0]
     kept = [t for t in scored if t[0] >= top - NEAR_TIE][:MAX_LINKS]
     return [IndicatorLink(id=iid, confidence=round(min(0.95, s / 8), 3), quote=quote or title)
             for s, iid, quote in kept]
+
+
+def _by_prior(rubric: Rubric, ev: Evidence, title: str, body: str) -> list[IndicatorLink]:
+    """No sign names an indicator. A certificate, an award list, a research or pilot designation is
+    evidence by nature (unlike a report or a regulation, which a package may carry for context):
+    link it to the indicator that expects its type, whose clauses accept it, and whose wording it
+    reads most like (rapidfuzz token similarity of the title and the opening of the body), when
+    that indicator stands clear of the next one."""
+    if ev.doc_type not in EVIDENCE_GENRES:
+        return []
+    text = f"{title} {body[:PRIOR_BODY]}"
+    ranked = []
+    for ind in rubric.indicators:
+        if ev.doc_type not in ind.expects.doc_types:
+            continue
+        probe = ev.model_copy(update={"indicators": [IndicatorLink(id=ind.id, quote=title)]})
+        if not any(matches(c.match, probe, ind.id) for c in ind.clauses):
+            continue
+        wording = " ".join([ind.title, ind.source.content, *ind.expects.keywords])
+        ranked.append((fuzz.token_set_ratio(text, wording) / 100.0, ind.id))
+    if not ranked:
+        return []
+    ranked.sort(reverse=True)
+    best, iid = ranked[0]
+    second = ranked[1][0] if len(ranked) > 1 else 0.0
+    if best < PRIOR_MIN or best - second < PRIOR_MARGIN:
+        return []
+    return [IndicatorLink(id=iid, confidence=round(min(0.5, best), 3), quote=title)]

@@ -92,10 +92,11 @@ def detect_format(data: bytes, suffix: str = "") -> str:
     if not data or not data.strip():
         return "empty"
     head = data[:8192]
-    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
-        return "pdf"
+    # a zip first: an uncompressed (stored) zip carries its members' bytes, %PDF- included, near the start
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_kind(data)
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return "pdf"
     if head.startswith(OLE_MAGIC):
         return _ole_kind(data, suffix)
     if head.startswith(b"{\\rtf"):

@@ -19,6 +19,7 @@ from flows.cli_corpus import corpus, eval_command  # noqa: E402
 from flows.cli_extract import extract  # noqa: E402
 from flows.cli_review import review  # noqa: E402
 from flows.cli_rubrics import rubrics  # noqa: E402
+from flows.cli_screen import screen, screen_batch  # noqa: E402
 
 main.add_command(rubrics)
 main.add_command(extract)
@@ -26,6 +27,8 @@ main.add_command(classify)
 main.add_command(corpus)
 main.add_command(eval_command)
 main.add_command(review)
+main.add_command(screen)
+main.add_command(screen_batch)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -5,12 +5,17 @@ These are what the Prefect flows (flows/prefect_flows.py) wrap, and what tests a
 
     screen_package(source, rubric_id, track, as_of, values) -> PackageScreen
     screen_package(..., files=store)  also keeps each original file (by content hash) for the web app
+    screen_key(source, rubric_id, track, as_of, values, limits) -> str   the cache key of one screening:
+        content hashes of the package's files + code version + rubric id/version + the other inputs
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -90,3 +95,147 @@ def _keeping(members: Iterable[Member], store: Store) -> Iterator[Member]:
         if m.data is not None:
             store.put_blob(hashlib.sha256(m.data).hexdigest(), m.data)
         yield m
+
+
+# -- cache keys (used by the Prefect flows; plain functions, no Prefect) -------------------------
+
+CODE_DIRS = ("records", "extract", "classify", "rubrics")
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the code and data that decide a screening's output (records/, extract/, classify/,
+    rubrics/ and this module): any change there invalidates every cached screening."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    files = [Path(__file__).resolve()]
+    for d in CODE_DIRS:
+        files += sorted(f for f in (root / d).rglob("*") if f.is_file() and "__pycache__" not in f.parts
+                        and f.suffix not in (".pyc", ".md"))
+    for f in files:
+        h.update(str(f.relative_to(root)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _hash_file(path: Path, h) -> None:
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+
+
+def package_fingerprint(source: Path | str) -> str:
+    """sha256 over the package's content: a zip's bytes, or every file of a folder (relative path and
+    content, in path order). Changes when any file is added, removed, renamed or edited."""
+    source = Path(source)
+    h = hashlib.sha256()
+    if source.is_file():
+        _hash_file(source, h)
+        return h.hexdigest()
+    for dirpath, dirnames, filenames in os.walk(source):
+        dirnames.sort()
+        for name in sorted(filenames):
+            f = Path(dirpath) / name
+            h.update(f.relative_to(source).as_posix().encode() + b"\0")
+            fh = hashlib.sha256()
+            _hash_file(f, fh)
+            h.update(fh.digest())
+    return h.hexdigest()
+
+
+def screen_key(source: Path | str, rubric_id: str, track: str | None, as_of: date | None,
+               values: dict[str, float] | None = None, limits: Limits = Limits()) -> str:
+    """The cache key of one package's screening: package content + code version + rubric id and
+    version + track, evaluation date, supplied values and the extraction limits."""
+    rubric = load_rubric(rubric_id)
+    parts = {
+        "package": package_fingerprint(source), "source": str(source), "code": code_version(),
+        "rubric": rubric_id, "rubric_version": rubric.version, "track": track,
+        "as_of": (as_of or date.today()).isoformat(), "values": dict(sorted((values or {}).items())),
+        "limits": [limits.ocr, limits.ocr_dpi, limits.max_pages, limits.max_bytes, limits.timeout_s],
+    }
+    return "screen-" + hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+# -- the queue side of a batch ------------------------------------------------------------------
+
+_stores: dict[tuple[int, str], tuple[Store, int]] = {}
+
+
+def open_store(db: Path | str) -> Store:
+    """One Store per thread and queue path (a SQLite connection is not shared across threads); reopened
+    when the file was deleted or replaced since."""
+    import threading
+
+    key = (threading.get_ident(), str(Path(db).resolve()))
+    try:
+        inode = os.stat(key[1]).st_ino
+    except OSError:
+        inode = -1
+    held = _stores.get(key)
+    if held is not None and held[1] == inode:
+        return held[0]
+    if held is not None:
+        held[0].close()
+    store = Store(db)
+    _stores[key] = (store, os.stat(key[1]).st_ino)
+    return store
+
+
+def save_screen(db: Path | str, screen: PackageScreen) -> dict:
+    """Save one screening into the queue at `db`; return the small summary a batch keeps per package."""
+    pid = open_store(db).save_screening(screen)
+    return {
+        "package": screen.package, "source": screen.source, "package_id": pid, "documents": len(screen.documents),
+        "unreadable": len(screen.unreadable()),
+        "missing_mandatory": list(screen.score.missing_mandatory) if screen.score else [],
+        "candidate": screen.score.total.candidate if screen.score else None,
+        "max": screen.score.total.max if screen.score else None,
+        "error": screen.error.model_dump(mode="json") if screen.error else None,
+    }
+
+
+def failed_screen(source: Path | str, rubric_id: str, track: str | None, as_of: date, exc: BaseException) -> PackageScreen:
+    """The record of a package whose screening raised (a bug or an I/O failure past the retries)."""
+    message = f"筛查失败：{type(exc).__name__}: {str(exc)[:200]}"
+    return PackageScreen(package=package_name(source), source=str(source), rubric=rubric_id, track=track,
+                         as_of=as_of, error=ExtractError(code="corrupt", message=message))
+
+
+# -- "already in the queue": a batch re-run skips packages whose screening the queue holds ---------
+
+def _marker(root: Path | str, db: Path | str, source: Path | str) -> Path:
+    qid = hashlib.sha256(str(Path(db).resolve()).encode()).hexdigest()[:16]
+    return Path(root) / "queued" / qid / hashlib.sha256(str(source).encode()).hexdigest()
+
+
+def mark_queued(root: Path | str, db: Path | str, source: Path | str, key: str) -> None:
+    """Remember that the screening with `key` of `source` is in the queue at `db`."""
+    f = _marker(root, db, source)
+    f.parent.mkdir(parents=True, exist_ok=True)
+    tmp = f.with_name(f"{f.name}.{os.getpid()}.tmp")
+    tmp.write_text(key, encoding="utf-8")
+    os.replace(tmp, f)
+
+
+def queued_summary(root: Path | str, db: Path | str, source: Path | str, rubric_id: str, track: str | None,
+                   key: str | None) -> dict | None:
+    """The package's summary when the queue already holds its screening with this key (same content,
+    code, rubric and inputs); None when it must be screened and saved."""
+    if not key:
+        return None
+    try:
+        if _marker(root, db, source).read_text(encoding="utf-8") != key:
+            return None
+    except OSError:
+        return None
+    store = open_store(db)
+    p = store.find_package(package_name(source), rubric_id, track)
+    if p is None:  # the queue was recreated
+        return None
+    n, bad = store.db.execute("SELECT COUNT(*), COUNT(error_code) FROM documents WHERE package_id = ?",
+                              [p["id"]]).fetchone()
+    error = {"code": p["error_code"], "message": p["error_message"]} if p["error_code"] else None
+    return {"package": p["name"], "source": str(source), "package_id": p["id"], "documents": n, "unreadable": bad,
+            "missing_mandatory": p["missing_mandatory"], "candidate": p["candidate_total"], "max": p["max_total"],
+            "error": error, "skipped": True}

@@ -171,3 +171,10 @@ def test_broken_office_container_is_corrupt_not_unsupported():
 
     doc = extract_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00garbage" * 100, "坏文件.doc")
     assert doc.error.code == "corrupt"
+
+
+def test_stored_zip_whose_pdf_header_is_near_the_start_is_a_zip():
+    docs = list(extract_paths([PKG / "stored-zip-with-a-pdf.zip"], workers=0))
+    assert [(d.origin.path, d.origin.format, d.error) for d in docs] == [
+        ("stored-zip-with-a-pdf.zip/申报材料/通知.pdf", "pdf", None)]
+    assert docs[0].text.strip()

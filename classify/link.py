@@ -7,7 +7,15 @@ The best indicator is linked, with others that score nearly as well.
 
 A cue word that merely names the document's genre (工作要点, 发展规划, 获奖, 示范: the document-type
 cues of classify/data/doctype_cues.jsonl) says less about WHICH indicator than one naming its
-subject (一体化平台, 电脑制作), since every indicator expecting that genre shares it: it counts half."""
+subject (一体化平台, 电脑制作), since every indicator expecting that genre shares it: it counts half —
+when it names the document's OWN genre (一等奖 in a 示范学校 designation names the prize, not the
+genre); so does a cue word standing inside a longer cue word of the same title (获奖 in 学生获奖).
+
+A cue word links only to an indicator that takes documents of this type (its clauses' doc_types and
+its expected doc_types; a media report on 数字资源 is no platform evidence, a 嘉奖通报 no security
+notice); a national 管理办法 or 工作要点 whose title names nothing but its genre is no applicant's own
+rule or plan. Only the folder overrides both. With no sign at all, an evidence genre goes to the
+narrowest clause that takes it (type and level before type alone), the wording deciding among equals."""
 
 from __future__ import annotations
 
@@ -20,7 +28,7 @@ from classify.patterns import doctype_cues
 
 from records import Evidence, IndicatorLink
 from rubrics.matching import matches
-from rubrics.schema import Indicator, Rubric
+from rubrics.schema import Indicator, Match, Rubric
 
 MAX_LINKS = 3
 THRESHOLD = 2.0
@@ -31,11 +39,29 @@ TITLE_HIT, GENRE_HIT, BODY_HIT = 2.0, 1.0, 0.3
 EVIDENCE_GENRES = frozenset({"award", "research_project", "commendation", "pilot_designation"})
 PRIOR_BODY = 300
 PRIOR_MIN, PRIOR_MARGIN = 0.0, 0.0
+# what an applicant (a district, a county, a school) issues for itself; no applicant issues at national level
+OWN_POLICY = frozenset({"regulation", "work_plan", "development_plan"})
 
 
 @lru_cache(maxsize=1)
 def genre_words() -> frozenset[str]:
-    return frozenset(c.pattern for c in doctype_cues() if c.title or c.end)
+    return frozenset(genre_of())
+
+
+@lru_cache(maxsize=1)
+def genre_of() -> dict[str, frozenset[str]]:
+    """Each genre word → the document types it names (一等奖 → award, 示范 → pilot_designation)."""
+    out: dict[str, set[str]] = {}
+    for c in doctype_cues():
+        if c.title or c.end:
+            out.setdefault(c.pattern, set()).add(c.id)
+    return {w: frozenset(t) for w, t in out.items()}
+
+
+def accepted_types(ind: Indicator) -> frozenset[str]:
+    """The document types an indicator takes: those its clauses name and those it expects. Empty when
+    neither names any (the indicator then takes every type)."""
+    return frozenset(ind.expects.doc_types).union(*(c.match.doc_types for c in ind.clauses))
 
 
 def folder_hints(path: str, rubric: Rubric) -> dict[str, str]:
@@ -53,30 +79,52 @@ def folder_hints(path: str, rubric: Rubric) -> dict[str, str]:
     return hints
 
 
-def _score(ind: Indicator, ev: Evidence, title: str, body: str, folder: str | None) -> tuple[float, str]:
+def cue_words(ind: Indicator) -> list[str]:
+    """The indicator's cue words: its expected keywords and its clauses' own cue words."""
+    return list(dict.fromkeys([*ind.expects.keywords, *(w for c in ind.clauses for w in c.match.cues_any)]))
+
+
+def dominated_words(rubric: Rubric, title: str) -> frozenset[str]:
+    """Cue words of the title that stand inside a longer cue word also in the title (获奖 inside 学生获奖):
+    the longer one names the subject, the shorter says less (the longest match wins, as in SpanRuler)."""
+    found = {w for ind in rubric.indicators for w in cue_words(ind) if w in title}
+    return frozenset(w for w in found if any(w != o and w in o for o in found))
+
+
+def _score(ind: Indicator, ev: Evidence, title: str, body: str, folder: str | None,
+           dominated: frozenset[str] = frozenset()) -> tuple[float, str]:
     probe = ev.model_copy(update={"indicators": [IndicatorLink(id=ind.id, quote=title)]})
     if not any(matches(c.match, probe, ind.id) for c in ind.clauses):
         # the applicant filed it under this indicator: show it there, even if no clause counts it
         return (FOLDER_WEIGHT, folder) if folder else (0.0, "")
     exp = ind.expects
+    types = accepted_types(ind)
+    if types and ev.doc_type not in types:
+        # a cue word names the indicator's subject, but the indicator takes no document of this kind
+        # (a media report on 数字资源 for a platform indicator, a 嘉奖通报 for an incident-通报 clause)
+        return (FOLDER_WEIGHT, folder) if folder else (0.0, "")
     score, quote = 1.0, ""
     if folder:
         score += FOLDER_WEIGHT
         quote = folder
     if ev.doc_type in exp.doc_types:
         score += 1.0
-    hits, in_title = 0.0, False
-    # the indicator's cue words: its expected keywords and its clauses' own cue words
-    words = list(dict.fromkeys([*exp.keywords, *(w for c in ind.clauses for w in c.match.cues_any)]))
-    genre = genre_words()
-    for kw in words:
+    hits, in_title, strong = 0.0, False, False
+    genre = genre_of()
+    for kw in cue_words(ind):
         if kw in title:
-            hits += GENRE_HIT if kw in genre else TITLE_HIT
+            # a word naming the document's own genre is shared by every indicator expecting that genre;
+            # one naming another genre (一等奖 in a 示范学校 designation) is as telling as a subject word
+            weak = kw in dominated or ev.doc_type in genre.get(kw, ())
+            hits += GENRE_HIT if weak else TITLE_HIT
+            strong = strong or not weak
             in_title = True
             quote = quote or kw
         elif kw in body:
             hits += BODY_HIT
             quote = quote or kw
+    if not folder and ev.doc_type in OWN_POLICY and ev.level == "national" and not strong:
+        return 0.0, ""
     similarity = fuzz.partial_ratio(title, ind.source.content) / 100.0
     # a link needs a positive sign: its folder, one of its cue words in the title, or an expected
     # document type whose title reads like the indicator
@@ -87,9 +135,10 @@ def _score(ind: Indicator, ev: Evidence, title: str, body: str, folder: str | No
 
 def link_indicators(rubric: Rubric, ev: Evidence, title: str, body: str) -> list[IndicatorLink]:
     hints = folder_hints(ev.path, rubric)
+    dominated = dominated_words(rubric, title)
     scored = []
     for ind in rubric.indicators:
-        s, quote = _score(ind, ev, title, body, hints.get(ind.id))
+        s, quote = _score(ind, ev, title, body, hints.get(ind.id), dominated)
         if s >= THRESHOLD:
             scored.append((s, ind.id, quote))
     if not scored:
@@ -115,15 +164,23 @@ def _by_prior(rubric: Rubric, ev: Evidence, title: str, body: str) -> list[Indic
         if ev.doc_type not in ind.expects.doc_types:
             continue
         probe = ev.model_copy(update={"indicators": [IndicatorLink(id=ind.id, quote=title)]})
-        if not any(matches(c.match, probe, ind.id) for c in ind.clauses):
+        fits = [c.match for c in ind.clauses if matches(c.match, probe, ind.id)]
+        if not fits:
             continue
         wording = " ".join([ind.title, ind.source.content, *ind.expects.keywords])
-        ranked.append((fuzz.token_set_ratio(text, wording) / 100.0, ind.id))
+        ranked.append((max(map(_narrowness, fits)), fuzz.token_set_ratio(text, wording) / 100.0, ind.id))
     if not ranked:
         return []
+    # the clause that asks most of a document and still takes this one fits it best (a commendation
+    # of 市级 or higher, not any document at all); the wording decides among equally narrow clauses
     ranked.sort(reverse=True)
-    best, iid = ranked[0]
-    second = ranked[1][0] if len(ranked) > 1 else 0.0
+    _, best, iid = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 and ranked[1][0] == ranked[0][0] else 0.0
     if best < PRIOR_MIN or best - second < PRIOR_MARGIN:
         return []
     return [IndicatorLink(id=iid, confidence=round(min(0.5, best), 3), quote=title)]
+
+
+def _narrowness(m: Match) -> int:
+    """How many kinds of requirement a clause puts on a document (type, level, grade, issuer, cue)."""
+    return sum(map(bool, (m.doc_types, m.levels or m.min_level, m.grades, m.issuer_any, m.cues_any)))

@@ -82,7 +82,7 @@ def screen_package(source: Path | str, rubric_id: str, track: str | None = None,
     source = Path(source)
     if not source.exists():
         return PackageScreen(package=package_name(source), source=str(source), rubric=rubric_id, track=track,
-                             as_of=as_of, error=ExtractError(code="corrupt", message=f"找不到申报材料：{source}"))
+                             as_of=as_of, error=ExtractError(code="not_found", message=f"找不到申报材料：{source}"))
     stream = members if members is not None else package_members(source, limits)
     if files is not None:
         stream = _keeping(stream, files)
@@ -199,7 +199,7 @@ def failed_screen(source: Path | str, rubric_id: str, track: str | None, as_of: 
     """The record of a package whose screening raised (a bug or an I/O failure past the retries)."""
     message = f"筛查失败：{type(exc).__name__}: {str(exc)[:200]}"
     return PackageScreen(package=package_name(source), source=str(source), rubric=rubric_id, track=track,
-                         as_of=as_of, error=ExtractError(code="corrupt", message=message))
+                         as_of=as_of, error=ExtractError(code="internal_error", message=message))
 
 
 # -- "already in the queue": a batch re-run skips packages whose screening the queue holds ---------

@@ -95,4 +95,6 @@ ErrorCode = Literal[
     "unsafe_path",
     "unsafe_archive",
     "timeout",
+    "not_found",  # the package path does not exist (screening)
+    "internal_error",  # screening a package raised: a bug or an I/O failure past the retries
 ]

@@ -136,10 +136,11 @@ class Store:
 
     # -- saving a screening -------------------------------------------------------------------
 
-    def save_screening(self, screen: PackageScreen) -> int:
-        """Insert or update one package with its documents and candidates; return the package id."""
+    def save_screening(self, screen: PackageScreen, screen_key: str | None = None) -> int:
+        """Insert or update one package with its documents and candidates; return the package id.
+        `screen_key` identifies the screening's inputs (see flows.pipeline.screen_key)."""
         with self.write() as c:
-            pid = self._upsert_package(c, screen)
+            pid = self._upsert_package(c, screen, screen_key)
             self._save_documents(c, pid, screen)
             if screen.score is not None:
                 score = screen.score
@@ -152,7 +153,7 @@ class Store:
                 self._apply_score(c, pid, score)
         return pid
 
-    def _upsert_package(self, c: sqlite3.Connection, s: PackageScreen) -> int:
+    def _upsert_package(self, c: sqlite3.Connection, s: PackageScreen, screen_key: str | None) -> int:
         track = s.track or ""
         row = c.execute("SELECT id FROM packages WHERE name = ? AND rubric = ? AND track = ?",
                         (s.package, s.rubric, track)).fetchone()
@@ -160,7 +161,7 @@ class Store:
             "source": s.source, "rubric_version": s.rubric_version, "as_of": s.as_of.isoformat(),
             "values_json": json.dumps(s.values, ensure_ascii=False),
             "error_code": s.error.code if s.error else None, "error_message": s.error.message if s.error else None,
-            "screened_at": now(),
+            "screened_at": now(), "screen_key": screen_key,
         }
         if row is None:
             fields.update(name=s.package, rubric=s.rubric, track=track)

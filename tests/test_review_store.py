@@ -153,7 +153,7 @@ def test_migrations_are_recorded_once(tmp_path):
     Store(db)
     Store(db)
     rows = sqlite3.connect(db).execute("SELECT version FROM schema_migrations").fetchall()
-    assert rows == [(1,)]
+    assert rows == [(1,), (2,)]
     assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -169,3 +169,27 @@ def test_items_and_audit_as_typed_records(store):
     assert QueueItem.from_json(item.to_json()) == item
     log = audit(store, row["id"])
     assert [(d.kind, d.reviewer, d.reason) for d in log] == [("onsite_check", "li", "需现场查看平台")]
+
+
+def test_screen_key_is_kept_with_the_package(store):
+    pid = store.save_screening(screen_of(sample_evidence()), screen_key="screen-abc")
+    assert store.package(pid)["screen_key"] == "screen-abc"
+    store.save_screening(screen_of(sample_evidence()))  # a save without a key forgets the old one
+    assert store.find_package("瑞安市", "wenzhou-district")["screen_key"] is None
+
+
+def test_a_version_1_queue_is_migrated_in_place(tmp_path):
+    from review.store import _statements, migrations
+
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)")
+    version, name, sql = migrations()[0]
+    for statement in _statements(sql):
+        conn.execute(statement)
+    conn.execute("INSERT INTO schema_migrations VALUES (1, ?, 'then')", (name,))
+    conn.commit()
+    conn.close()
+    store = Store(db)
+    pid = store.save_screening(screen_of(sample_evidence()), screen_key="k")
+    assert store.package(pid)["screen_key"] == "k"

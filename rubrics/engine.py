@@ -19,6 +19,11 @@ from rubrics.matching import in_window, matches, window_text
 from rubrics.schema import Indicator, Rubric
 
 
+# Points resting on an indicator link below this confidence are a suggestion for review (classify's
+# fallback links carry ≤ 0.5); the candidate stays, the status becomes needs_review.
+WEAK_LINK_BELOW = 0.6
+
+
 @dataclass
 class Candidate:
     """A piece of evidence offered to one clause, with its window verdict."""
@@ -63,6 +68,7 @@ def score_indicator(rubric: Rubric, ind: Indicator, evidence: Iterable[Evidence]
     for clause in ind.clauses:
         window = clause.window or ind.window
         offered: list[Candidate] = []
+        confidence: list[float] = []  # of each offered candidate's link
         skipped: list[EvidenceUse] = []
         for ev in linked:
             links = _links_for(ev, ind.id)
@@ -78,7 +84,9 @@ def score_indicator(rubric: Rubric, ind: Indicator, evidence: Iterable[Evidence]
                 continue
             inside, undated = in_window(window, ev.date, ctx.as_of)
             offered.append(Candidate(ev, link.quote, link.page, inside, undated))
+            confidence.append(link.confidence)
         result = kinds.evaluate(clause, offered, ctx, ind)
+        _review_weak_links(result, {c.evidence.path: conf for c, conf in zip(offered, confidence)})
         for cand in offered:
             if not cand.dated_ok:
                 note = ("未注明日期，无法确认是否在" if cand.undated else "不在") + f"时间范围（{window_text(window)}）内"
@@ -91,6 +99,16 @@ def score_indicator(rubric: Rubric, ind: Indicator, evidence: Iterable[Evidence]
         results.append(result)
     _apply_requires(ind, results)
     return _combine(rubric, ind, track, results)
+
+
+def _review_weak_links(result: ClauseResult, confidence: dict[str, float]) -> None:
+    """Points that rest on a link classification was unsure of are a suggestion, not a score."""
+    weak = [u for u in result.evidence
+            if u.counted and u.points and confidence.get(u.path, 1.0) < WEAK_LINK_BELOW]
+    if weak and result.status == "scored":
+        result.status = "needs_review"
+        worst = min(confidence[u.path] for u in weak)
+        result.rationale += f"；佐证与本指标的对应把握不大（置信度 {worst:.2f}），需人工确认"
 
 
 def _apply_requires(ind: Indicator, results: list[ClauseResult]) -> None:

@@ -176,12 +176,19 @@ def _with_counts(store: Store, pkg: dict) -> dict:
                                                   "ORDER BY user_name", (pid,))]}
 
 
-def _chain(rubric: Rubric | None, indicator: str) -> list[tuple[str, str, float | None]]:
+def _indicator(rubric: Rubric | None, indicator: str):
+    """The rubric's indicator, or None when there is no rubric or it no longer has that indicator."""
     if rubric is None:
-        return []
+        return None
     try:
-        ind = rubric.indicator(indicator)
+        return rubric.indicator(indicator)
     except KeyError:
+        return None
+
+
+def _chain(rubric: Rubric | None, indicator: str) -> list[tuple[str, str, float | None]]:
+    ind = _indicator(rubric, indicator)
+    if ind is None:
         return []
     return [(g.id, g.title, g.max_score) for g in reversed(rubric.ancestors(ind.group))]
 
@@ -189,21 +196,14 @@ def _chain(rubric: Rubric | None, indicator: str) -> list[tuple[str, str, float 
 def _mandatory_text(rubric: Rubric | None, item: dict) -> str | None:
     if not item["mandatory"]:
         return None
-    if rubric is not None:
-        try:
-            return rubric.indicator(item["indicator"]).mandatory_text or "▲必备"
-        except KeyError:
-            pass
-    return "▲必备"
+    ind = _indicator(rubric, item["indicator"])
+    return (ind.mandatory_text if ind is not None else None) or "▲必备"
 
 
 def value_names(rubric: Rubric | None, indicator: str) -> list[dict]:
     """The values an indicator's clauses read (platform data, indices), with the clause wording."""
-    if rubric is None:
-        return []
-    try:
-        ind = rubric.indicator(indicator)
-    except KeyError:
+    ind = _indicator(rubric, indicator)
+    if ind is None:
         return []
     out: list[dict] = []
     for c in ind.clauses:

@@ -6,10 +6,17 @@
 Generates (once, into --dir) packages of direct text PDFs and .docx made by the corpus renderers,
 every file with a unique line so no cache is trivialised (no LibreOffice, no OCR); every tenth
 package is a .zip. Then measures in the same run:
-  - the ephemeral Prefect server's start cost and `prescreen screen` on the sample (fresh processes);
-  - throughput of a cold batch run (files/s) with 1 and 2 workers, and the speed-up of 2 over 1;
-  - orchestration overhead: the flow over a warm extraction cache / the same plain functions in a
-    loop (both 1 worker, Prefect's result cache empty so every package is really screened);
+  - the ephemeral Prefect server's start cost, a no-op flow run with the server up (with Prefect's
+    flow-run heartbeat, and without it as flows.prefect_flows runs with no server configured), and
+    `prescreen screen` on the sample (fresh processes);
+  - throughput of a cold batch run (files/s) with 1 and 2 workers, and the speed-up of 2 over 1,
+    with the CPU seconds used (this process and its finished children) and the load average, since
+    the machine may be shared;
+  - orchestration overhead: the flow / the same plain functions in a loop (pipeline.screen_key,
+    queued_summary, screen_and_save), both "warm": the extraction cache filled by the cold run, the
+    ephemeral Prefect server already started in this process, code imported, one plain pass done
+    and discarded; both 1 worker, each into an empty queue so every package is really screened and
+    saved; 3 pairs in alternating order, reported per pair, as the median and as the ratio of sums;
   - an incremental re-run after one file changed, as % of the cold 2-worker run;
   - peak RSS of the flow's process for the first 25% of the packages against all of them.
 """
@@ -108,24 +115,36 @@ def fresh(work: Path, name: str) -> Path:
     return d
 
 
-def flow_run(batch: Path, db: Path, workers: int, runner: str = "thread") -> float:
+def cpu_s() -> float:
+    """CPU seconds of this process and its finished children (the extraction processes)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def flow_run(batch: Path, db: Path, workers: int, runner: str = "thread", stats: dict | None = None) -> float:
     from flows.prefect_flows import run_batch
 
-    t = time.perf_counter()
+    load, cpu, t = os.getloadavg()[0], cpu_s(), time.perf_counter()
     counts = run_batch(batch, RUBRIC, None, AS_OF, db, workers=workers, runner=runner)
     elapsed = time.perf_counter() - t
     assert counts["packages"] > 0, counts
+    if stats is not None:
+        stats.update(cpu_s=round(cpu_s() - cpu, 1), cores_used=round((cpu_s() - cpu) / elapsed, 2),
+                     load_before=round(load, 2), load_after=round(os.getloadavg()[0], 2))
     return elapsed
 
 
 def plain_loop(batch: Path, db: Path) -> float:
-    from extract import DocumentCache
-    from flows.pipeline import find_packages, open_store, save_screen, screen_package
+    """The batch flow's work without Prefect: the same plain functions, one package after another."""
+    from flows.pipeline import find_packages, queued_summary, screen_and_save, screen_key
 
     t = time.perf_counter()
-    for src in find_packages(batch):  # as the flow's tasks do: keep the originals, then save
-        screen = screen_package(src, RUBRIC, None, AS_OF, workers=1, cache=DocumentCache(), files=open_store(db))
-        save_screen(db, screen)
+    for src in find_packages(batch):
+        key = screen_key(src, RUBRIC, None, AS_OF)
+        if queued_summary(db, src, RUBRIC, None, key) is None:
+            screen_and_save(db, src, RUBRIC, None, AS_OF, None, key, workers=1)
     return time.perf_counter() - t
 
 
@@ -142,7 +161,10 @@ def noop():
     return 1
 t = time.perf_counter(); noop(); first = time.perf_counter() - t
 t = time.perf_counter(); noop(); second = time.perf_counter() - t
-print(first, second)
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):  # as flows.prefect_flows runs
+    t = time.perf_counter(); noop(); third = time.perf_counter() - t
+print(first, second, third)
 """
 
 MEMORY_PROBE = """
@@ -156,9 +178,9 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, time.perf_count
 """
 
 
-def run_py(code: str, env: dict) -> list[float]:
+def run_py(code: str, env: dict, n: int = 2) -> list[float]:
     out = subprocess.run([PY, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
-    return [float(x) for x in out.split()[-2:]]
+    return [float(x) for x in out.split()[-n:]]
 
 
 def timed(cmd: list[str], env: dict) -> float:
@@ -187,11 +209,12 @@ def main() -> None:
 
     # Prefect's ephemeral server and the single-package screen, in fresh processes
     shutil.rmtree(work / "prefect-home", ignore_errors=True)
-    first, second = run_py(PREFECT_PROBE, env)  # fresh PREFECT_HOME: the database is created
-    first_again, second_again = run_py(PREFECT_PROBE, env)
+    first, _, _ = run_py(PREFECT_PROBE, env, 3)  # fresh PREFECT_HOME: the database is created
+    first_again, second_again, no_heartbeat = run_py(PREFECT_PROBE, env, 3)
     fig["ephemeral_first_flow_fresh_home_s"] = round(first, 2)
     fig["ephemeral_first_flow_s"] = round(first_again, 2)
     fig["flow_run_with_server_up_s"] = round(second_again, 2)
+    fig["flow_run_with_server_up_no_heartbeat_s"] = round(no_heartbeat, 2)
     sample = ["screen", str(ROOT / "samples/wenzhou-district/package"), "--rubric", RUBRIC, "--as-of", "2023-06-30",
               "--json"]
     senv = {**env, "PRESCREEN_CACHE": str(fresh(work, "sample-cache"))}
@@ -215,9 +238,13 @@ def main() -> None:
 
     # cold runs: 1 and 2 workers, each with empty caches
     use("cold1")
-    t1 = flow_run(batch, fresh(work, "db1") / "q.db", 1, args.runner)
+    s1: dict = {}
+    s2: dict = {}
+    t1 = flow_run(batch, fresh(work, "db1") / "q.db", 1, args.runner, s1)
     use("cold2")
-    t2 = flow_run(batch, fresh(work, "db2") / "q.db", 2, args.runner)
+    t2 = flow_run(batch, fresh(work, "db2") / "q.db", 2, args.runner, s2)
+    fig.update({f"cold_1_worker_{k}": v for k, v in s1.items()})
+    fig.update({f"cold_2_workers_{k}": v for k, v in s2.items()})
     fig.update(cold_1_worker_s=round(t1, 1), cold_2_workers_s=round(t2, 1),
                files_per_s_1_worker=round(n_files / t1, 1), files_per_s_2_workers=round(n_files / t2, 1),
                speedup_2_over_1=round(t1 / t2, 2))
@@ -232,12 +259,20 @@ def main() -> None:
     fig["unchanged_rerun_s"] = round(flow_run(batch, work / "db2" / "q.db", 2, args.runner), 2)
     print(json.dumps(fig, ensure_ascii=False), flush=True)
 
-    # orchestration overhead on a warm extraction cache (cold2's), 1 worker, Prefect cache empty
+    # orchestration overhead, warm: extraction cache of the cold 2-worker run, Prefect server up; one
+    # plain pass first (discarded: OS page cache, lazy imports), then 3 pairs in alternating order
     os.environ["PRESCREEN_CACHE"] = str(work / "cold2-extract")
-    tp = plain_loop(batch, fresh(work, "db3") / "q.db")
-    os.environ["PRESCREEN_FLOW_CACHE"] = str(fresh(work, "overhead-flow"))
-    tf = flow_run(batch, fresh(work, "db4") / "q.db", 1, "thread")
-    fig.update(warm_plain_loop_s=round(tp, 1), warm_flow_s=round(tf, 1), overhead_ratio=round(tf / tp, 3))
+    plain_loop(batch, fresh(work, "db3-warmup") / "q.db")
+    plain, flows_ = [], []
+    for i in range(3):
+        runs = [lambda: plain.append(plain_loop(batch, fresh(work, f"db3-{i}") / "q.db")),
+                lambda: flows_.append(flow_run(batch, fresh(work, f"db4-{i}") / "q.db", 1, "thread"))]
+        for run in runs if i % 2 == 0 else runs[::-1]:
+            run()
+    ratios = sorted(f / p for f, p in zip(flows_, plain))
+    fig.update(warm_plain_loop_s=[round(x, 1) for x in plain], warm_flow_s=[round(x, 1) for x in flows_],
+               overhead_ratio_per_pair=[round(f / p, 3) for f, p in zip(flows_, plain)],
+               overhead_ratio_median=round(ratios[1], 3), overhead_ratio=round(sum(flows_) / sum(plain), 3))
     print(json.dumps(fig, ensure_ascii=False), flush=True)
 
     # peak memory of the flow's process: a quarter of the batch against all of it (fresh processes)

@@ -7,6 +7,9 @@ These are what the Prefect flows (flows/prefect_flows.py) wrap, and what tests a
     screen_package(..., files=store)  also keeps each original file (by content hash) for the web app
     screen_key(source, rubric_id, track, as_of, values, limits) -> str   the cache key of one screening:
         content hashes of the package's files + code version + rubric id/version + the other inputs
+    save_screen(db, screen, key) -> summary        into the review queue, the key in packages.screen_key
+    queued_summary(db, source, rubric, track, key) -> summary | None   the queue already holds this key
+    screen_and_save(db, source, ...) -> summary    one package of a batch, never raising
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
+import time
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -182,9 +187,10 @@ def open_store(db: Path | str) -> Store:
     return store
 
 
-def save_screen(db: Path | str, screen: PackageScreen) -> dict:
-    """Save one screening into the queue at `db`; return the small summary a batch keeps per package."""
-    pid = open_store(db).save_screening(screen)
+def save_screen(db: Path | str, screen: PackageScreen, screen_key: str | None = None) -> dict:
+    """Save one screening into the queue at `db` (with the cache key of its inputs, see `screen_key`);
+    return the small summary a batch keeps per package."""
+    pid = open_store(db).save_screening(screen, screen_key=screen_key)
     return {
         "package": screen.package, "source": screen.source, "package_id": pid, "documents": len(screen.documents),
         "unreadable": len(screen.unreadable()),
@@ -204,34 +210,15 @@ def failed_screen(source: Path | str, rubric_id: str, track: str | None, as_of: 
 
 # -- "already in the queue": a batch re-run skips packages whose screening the queue holds ---------
 
-def _marker(root: Path | str, db: Path | str, source: Path | str) -> Path:
-    qid = hashlib.sha256(str(Path(db).resolve()).encode()).hexdigest()[:16]
-    return Path(root) / "queued" / qid / hashlib.sha256(str(source).encode()).hexdigest()
-
-
-def mark_queued(root: Path | str, db: Path | str, source: Path | str, key: str) -> None:
-    """Remember that the screening with `key` of `source` is in the queue at `db`."""
-    f = _marker(root, db, source)
-    f.parent.mkdir(parents=True, exist_ok=True)
-    tmp = f.with_name(f"{f.name}.{os.getpid()}.tmp")
-    tmp.write_text(key, encoding="utf-8")
-    os.replace(tmp, f)
-
-
-def queued_summary(root: Path | str, db: Path | str, source: Path | str, rubric_id: str, track: str | None,
+def queued_summary(db: Path | str, source: Path | str, rubric_id: str, track: str | None,
                    key: str | None) -> dict | None:
-    """The package's summary when the queue already holds its screening with this key (same content,
-    code, rubric and inputs); None when it must be screened and saved."""
+    """The package's summary when the queue at `db` already holds its screening with this key (same
+    content, code, rubric and inputs: packages.screen_key); None when it must be screened and saved."""
     if not key:
-        return None
-    try:
-        if _marker(root, db, source).read_text(encoding="utf-8") != key:
-            return None
-    except OSError:
         return None
     store = open_store(db)
     p = store.find_package(package_name(source), rubric_id, track)
-    if p is None:  # the queue was recreated
+    if p is None or p.get("screen_key") != key or p.get("source") != str(source):
         return None
     n, bad = store.db.execute("SELECT COUNT(*), COUNT(error_code) FROM documents WHERE package_id = ?",
                               [p["id"]]).fetchone()
@@ -239,3 +226,24 @@ def queued_summary(root: Path | str, db: Path | str, source: Path | str, rubric_
     return {"package": p["name"], "source": str(source), "package_id": p["id"], "documents": n, "unreadable": bad,
             "missing_mandatory": p["missing_mandatory"], "candidate": p["candidate_total"], "max": p["max_total"],
             "error": error, "skipped": True}
+
+
+def screen_and_save(db: Path | str, source: Path | str, rubric_id: str, track: str | None, as_of: date,
+                    values: dict[str, float] | None = None, key: str | None = None, *, limits: Limits = Limits(),
+                    workers: int | None = None, attempts: int = 2) -> dict:
+    """Screen one package and save it into the queue at `db` with its key; the batch's unit of work.
+    Never raises for one package: an I/O failure is tried `attempts` times, then (like any other
+    exception) the package is saved with error internal_error and the batch goes on."""
+    for attempt in range(max(1, attempts)):
+        try:
+            screen = screen_package(source, rubric_id, track, as_of, values, limits=limits, workers=workers,
+                                    cache=DocumentCache(), files=open_store(db))
+            return save_screen(db, screen, key)
+        except (OSError, sqlite3.OperationalError) as exc:  # passing I/O trouble: once more
+            failure: BaseException = exc
+            if attempt + 1 < attempts:
+                time.sleep(1)
+        except Exception as exc:  # noqa: BLE001 - one package never stops the batch
+            failure = exc
+            break
+    return save_screen(db, failed_screen(source, rubric_id, track, as_of, failure))

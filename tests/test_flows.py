@@ -1,12 +1,15 @@
 """The Prefect flows and `prescreen screen-batch`, under Prefect's test harness (one temporary server
 for the session): a batch of folders, a zip and a broken zip into the queue with a CSV/XLSX report;
 idempotent re-runs; a confirmed decision surviving a re-run; an incremental re-run that re-screens
-only the changed package (Prefect's cache states); the DaskTaskRunner on a distributed LocalCluster."""
+only the changed package (by the queue's screen_key, seen in the flow's task runs); packages in
+chunks, one task run each, a broken package isolated inside its chunk; the DaskTaskRunner on a
+distributed LocalCluster."""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import zipfile
 from datetime import date
@@ -150,18 +153,30 @@ def test_rerun_is_idempotent_and_keeps_a_confirmed_decision(first_run, batch, tm
     assert ws.cell(row, 7).value == len(Store(db).documents(pkg["id"])) == 5  # 文件数, with the new file
 
 
-def _screen_states(flow_run_id) -> dict[str, str]:
+def _task_runs(flow_run_id, expect: int) -> list[tuple[list[str], str]]:
+    """The flow run's screening task runs: (package names of the run, state name). Task-run states
+    reach the server as events, a moment after the flow returns: wait (10 s at most) for `expect`
+    final ones."""
+    import time
+
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
     from prefect.client.schemas.sorting import TaskRunSort
 
-    with get_client(sync_client=True) as client:
-        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
-                                     sort=TaskRunSort.EXPECTED_START_TIME_ASC, limit=100)
-    return {Path(r.name.removeprefix("screen ")).stem: r.state.name for r in runs if r.name.startswith("screen ")}
+    deadline = time.monotonic() + 10
+    while True:
+        with get_client(sync_client=True) as client:
+            runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
+                                         sort=TaskRunSort.EXPECTED_START_TIME_ASC, limit=100)
+        found = [(r.name.removeprefix("screen ").split(", "), r.state.name) for r in runs
+                 if r.name.startswith("screen ") and r.state and r.state.is_final()]
+        if len(found) >= expect or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 def test_changed_file_rescreens_only_its_package(prefect_harness, tmp_path):
+    from flows.pipeline import screen_key
     from flows.prefect_flows import cache_settings, screen_batch_flow
     from review.store import Store
 
@@ -170,19 +185,45 @@ def test_changed_file_rescreens_only_its_package(prefect_harness, tmp_path):
     args = dict(batch_dir=str(batch), rubric_id="wenzhou-district", as_of=date(2023, 6, 30), db=str(db),
                 extract_workers=0, return_state=True)
     with cache_settings():
-        screen_batch_flow(**args)  # fills the cache and the queue for this batch
+        state = screen_batch_flow(**args)  # fills the queue for this batch: one task run per package here
+        assert sorted(n for names, _ in _task_runs(state.state_details.flow_run_id, 4) for n in names) == \
+            ["丁区", "丙区", "乙区", "甲区"]
+        key = screen_key(batch / "乙区", "wenzhou-district", None, date(2023, 6, 30))
+        assert Store(db).find_package("乙区", "wenzhou-district")["screen_key"] == key
         (batch / "乙区" / "获奖名单.pdf").write_bytes((EXTRACT / "pdf" / "landscape-certificate.pdf").read_bytes())
         state = screen_batch_flow(**args)
         assert state.is_completed()
-        # the unchanged packages are in the queue already: only 乙区 gets a task, and really runs
-        assert _screen_states(state.state_details.flow_run_id) == {"乙区": "Completed"}
-        # a queue deleted and recreated at the same path is refilled from Prefect's result cache
+        # the unchanged packages are in the queue with their keys: only 乙区 gets a task, and really runs
+        assert _task_runs(state.state_details.flow_run_id, 1) == [(["乙区"], "Completed")]
+        assert Store(db).find_package("乙区", "wenzhou-district")["screen_key"] != key
+        # a queue deleted and recreated at the same path is refilled (screened again)
         for f in tmp_path.glob("q.db*"):
             if f.is_file():
                 f.unlink()
         state = screen_batch_flow(**args)
-    assert _screen_states(state.state_details.flow_run_id) == dict.fromkeys(["甲区", "乙区", "丙区", "丁区"], "Cached")
+    assert sorted(n for names, _ in _task_runs(state.state_details.flow_run_id, 4) for n in names) == \
+        ["丁区", "丙区", "乙区", "甲区"]
     assert len(Store(db).packages()) == 4
+    assert not list(Path(os.environ["PRESCREEN_FLOW_CACHE"]).rglob("queued"))  # no marker files
+
+
+def test_chunks_of_packages_isolate_a_broken_package(prefect_harness, batch, tmp_path):
+    from flows.prefect_flows import cache_settings, screen_batch_flow
+    from review.store import Store
+
+    db = tmp_path / "chunks.db"
+    with cache_settings():
+        state = screen_batch_flow(str(batch), "wenzhou-district", as_of=date(2023, 6, 30), db=str(db),
+                                  extract_workers=0, chunk=2, return_state=True)
+    counts = state.result()
+    runs = _task_runs(state.state_details.flow_run_id, 2)
+    # two task runs of two packages each; 丁区 (a zip cut short) is recorded, its chunk-mate saved too
+    assert sorted(sorted(names) for names, _ in runs) == [["丁区", "丙区"], ["乙区", "甲区"]]
+    assert {s for _, s in runs} == {"Completed"}
+    assert counts["packages"] == 4 and counts["failed_packages"] == 0 and counts["unreadable"] >= 3
+    pkgs = {p["name"]: p for p in Store(db).packages()}
+    assert pkgs["丙区"]["candidate_total"] == pkgs["甲区"]["candidate_total"] > 0
+    assert pkgs["丁区"]["unreadable"] == 1 and all(p["screen_key"] for p in pkgs.values())
 
 
 def test_dask_task_runner_on_a_local_cluster(prefect_harness, batch, tmp_path):
@@ -192,7 +233,7 @@ def test_dask_task_runner_on_a_local_cluster(prefect_harness, batch, tmp_path):
     from review.store import Store
 
     seen = []
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as cluster:
         result = run_batch(batch, "wenzhou-district", None, date(2023, 7, 1), tmp_path / "dask.db",
                            dask_address=cluster.scheduler_address, progress=seen.append)
     assert result["packages"] == 4 and sorted(s["package"] for s in seen) == ["丁区", "丙区", "乙区", "甲区"]

@@ -121,7 +121,7 @@ class _null:
 
 def _screen_direct(package, rubric_id, track, day, values, db, workers, no_ocr) -> PackageScreen:
     from extract import DocumentCache, Limits
-    from flows.pipeline import save_screen, screen_package
+    from flows.pipeline import save_screen, screen_key, screen_package
     from review.store import Store
 
     store = Store(db) if db else None
@@ -131,7 +131,8 @@ def _screen_direct(package, rubric_id, track, day, values, db, workers, no_ocr) 
                                 workers=workers, cache=DocumentCache(), files=store,
                                 progress=lambda doc: bar.update(task, advance=1, name=doc.origin.path[-40:]))
     if store is not None:
-        save_screen(db, result)
+        key = screen_key(package, rubric_id, track, day, values, Limits(ocr=not no_ocr)) if result.error is None else None
+        save_screen(db, result, screen_key=key)  # a later screen-batch over the same package skips it
         store.close()
     return result
 

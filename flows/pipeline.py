@@ -156,7 +156,7 @@ def screen_key(source: Path | str, rubric_id: str, track: str | None, as_of: dat
     parts = {
         "package": package_fingerprint(source), "source": str(source), "code": code_version(),
         "rubric": rubric_id, "rubric_version": rubric.version, "track": track,
-        "as_of": (as_of or date.today()).isoformat(), "values": dict(sorted((values or {}).items())),
+        "as_of": (as_of or date.today()).isoformat(), "values": {k: float(v) for k, v in sorted((values or {}).items())},
         "limits": [limits.ocr, limits.ocr_dpi, limits.max_pages, limits.max_bytes, limits.timeout_s],
     }
     return "screen-" + hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

@@ -169,3 +169,15 @@ def test_misuse_is_a_usage_error(args, message):
 def test_missing_package_is_a_usage_error(tmp_path):
     result = run("screen", str(tmp_path / "nothing"), "--rubric", "wenzhou-district")
     assert result.exit_code == 2
+
+
+def test_screen_db_records_the_key_a_batch_rerun_compares(tmp_path):
+    from datetime import date
+
+    from flows.pipeline import screen_key
+
+    db = tmp_path / "queue.db"
+    assert screen_sample("--db", str(db)).exit_code == 0
+    [pkg] = Store(db).packages()
+    values = json.loads((SAMPLE / "values.json").read_text(encoding="utf-8"))
+    assert pkg["screen_key"] == screen_key(SAMPLE / "package", "wenzhou-district", None, date(2023, 6, 30), values)

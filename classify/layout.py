@@ -39,6 +39,8 @@ NAME_AFTER_POST = re.compile(r"^(?P<post>.*?(书记|副?省长|副?市长|副?�
 # where a body begins: the salutation (各…：), or a sentence opening with its basis or purpose
 BODY_START = re.compile(r"^(?:各.{0,30}[:：]$|.{0,40}[:：]$|(?:根据|按照|依据|遵照|为了?|近日|近年来|本报讯|经研究|现将)"
                         r".*[，,。].*|(?:根据|按照|依据|遵照)[^关]*关于.*(?:精神|要求|部署|规定)$)")
+# a newspaper byline, or a sentence: the title has ended before it
+BYLINE = re.compile(r"^(?:本报记者|记者|通讯员|特约记者|文[/／]|图[/／]|来源[:：])")
 DATE_LINE = re.compile(r"^[\d〇○Oo零一二三四五六七八九十年月日.\-/ ]{6,20}$")
 
 
@@ -91,7 +93,8 @@ def find_title(doc: Document) -> Found | None:
     j = start + 1
     while j < len(lines) and not TITLE_END.search(title) and len(title) < 60:
         nxt = lines[j][1]
-        if nxt.endswith("：") or nxt.startswith(("本报讯", "各", "根据", "为")) or len(nxt) > 40:
+        if (nxt.endswith(("：", "。")) or nxt.startswith(("本报讯", "各", "根据", "为")) or BYLINE.match(nxt)
+                or len(nxt) > 40):
             break
         title += nxt
         rule = "title:joined_lines"

@@ -33,6 +33,7 @@ from rubrics.schema import Indicator, Match, Rubric
 MAX_LINKS = 3
 THRESHOLD = 2.0
 NEAR_TIE = 0.5  # other indicators within this of the best are linked too
+PRIOR_CAP = 0.45  # a link guessed from the type prior stays under the engine's review line (0.5)
 FOLDER_WEIGHT = 5.0
 TITLE_HIT, GENRE_HIT, BODY_HIT = 2.0, 1.0, 0.3
 # the fallback when nothing names an indicator (see _by_prior); thresholds chosen on the dev split
@@ -178,7 +179,7 @@ def _by_prior(rubric: Rubric, ev: Evidence, title: str, body: str) -> list[Indic
     second = ranked[1][1] if len(ranked) > 1 and ranked[1][0] == ranked[0][0] else 0.0
     if best < PRIOR_MIN or best - second < PRIOR_MARGIN:
         return []
-    return [IndicatorLink(id=iid, confidence=round(min(0.5, best), 3), quote=title)]
+    return [IndicatorLink(id=iid, confidence=round(min(PRIOR_CAP, best), 3), quote=title)]
 
 
 def _narrowness(m: Match) -> int:

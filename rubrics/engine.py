@@ -20,8 +20,9 @@ from rubrics.schema import Indicator, Rubric
 
 
 # Points resting on an indicator link below this confidence are a suggestion for review (classify's
-# fallback links carry ≤ 0.5); the candidate stays, the status becomes needs_review.
-WEAK_LINK_BELOW = 0.6
+# links guessed from the type prior carry ≤ 0.45, a single weak cue word < 0.5); the candidate
+# stays, the status becomes needs_review.
+WEAK_LINK_BELOW = 0.5
 
 
 @dataclass

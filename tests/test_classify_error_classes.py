@@ -54,6 +54,15 @@ def test_a_newspaper_page_line_is_not_the_title():
     assert found.value == "未来学校建设赋能教学变革——来自都江堰市的报道"
 
 
+def test_a_wrapped_newspaper_title_stops_at_the_byline():
+    found = find_title(doc("中国教育信息化2024年2月16日第1版\n2024年2月16日\n未来学校建设赋能教学变革——来自都江\n"
+                           "堰市的报道\n记者孙静近年来，都江堰市把未来学校建设作为一项重点工作来抓。\n"
+                           "在都江堰市，课堂上的大屏与学生手中的终端实时互动。"))
+    assert found.value == "未来学校建设赋能教学变革——来自都江堰市的报道"
+    found = find_title(doc("鹿城区推进智慧教育\n全面提速\n本区实现了课堂互动全覆盖。\n其余正文"))
+    assert found.value == "鹿城区推进智慧教育全面提速"
+
+
 def test_contract_party_a_in_its_variants():
     wrapped = doc("教育新基建平台运维协议\n合同编号：HTL-2022-2421\n甲方（采购人）：中共宁夏回族自治区委员会宁夏回族自\n"
                   "治区人民政府\n乙方（供应商）：科大讯飞股份有限公司\n一、项目概况：教育新基建建设及运行维护。")

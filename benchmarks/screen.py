@@ -215,7 +215,7 @@ def main() -> None:
     fig["ephemeral_first_flow_s"] = round(first_again, 2)
     fig["flow_run_with_server_up_s"] = round(second_again, 2)
     fig["flow_run_with_server_up_no_heartbeat_s"] = round(no_heartbeat, 2)
-    sample = ["screen", str(ROOT / "samples/wenzhou-district/package"), "--rubric", RUBRIC, "--as-of", "2023-06-30",
+    sample = ["screen", str(ROOT / "samples/wenzhou-district/瑞安市"), "--rubric", RUBRIC, "--as-of", "2023-06-30",
               "--json"]
     senv = {**env, "PRESCREEN_CACHE": str(fresh(work, "sample-cache"))}
     senv.pop("PREFECT_API_URL", None)

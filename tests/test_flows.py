@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "samples" / "wenzhou-district" / "package"
+SAMPLE = ROOT / "samples" / "wenzhou-district" / "瑞安市"
 EXTRACT = ROOT / "tests" / "fixtures" / "extract"
 AS_OF = "2023-06-30"
 

@@ -93,9 +93,11 @@ def test_review_an_applicant_and_export(browser, server, tmp_path):
     # confirm L1 with the keyboard: c confirms and moves on to the next indicator
     page.click("tr[data-indicator='L1'] a")
     assert page.locator("#candidate").inner_text() == "0.5"
+    page.wait_for_selector("html[data-keys=on]", state="attached")  # the deferred script has run
     page.keyboard.press("c")
     page.wait_for_url(f"**/items/{item_id(server, '瑞安市', 'L2')}")
     assert "已确认：L1" in page.locator(".flash").inner_text()
+    page.wait_for_selector("html[data-keys=on]", state="attached")
     page.keyboard.press("k")
     page.wait_for_url(f"**/items/{item_id(server, '瑞安市', 'L1')}")
     assert page.locator("#state").inner_text() == "已确认" and page.locator("#final").inner_text() == "0.5"

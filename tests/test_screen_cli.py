@@ -54,7 +54,7 @@ def run(*args: str, env: dict | None = None):
 
 
 def screen_sample(*extra: str, env: dict | None = None):
-    return run("screen", str(SAMPLE / "package"), "--rubric", "wenzhou-district", "--as-of", "2023-06-30",
+    return run("screen", str(SAMPLE / "瑞安市"), "--rubric", "wenzhou-district", "--as-of", "2023-06-30",
                "--values", str(SAMPLE / "values.json"), *extra, env=env)
 
 
@@ -72,7 +72,7 @@ def test_screen_json_has_the_design_shape_on_the_sample():
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert SCREEN_KEYS <= set(data)
-    assert (data["package"], data["rubric"], data["as_of"]) == ("package", "wenzhou-district", "2023-06-30")
+    assert (data["package"], data["rubric"], data["as_of"]) == ("瑞安市", "wenzhou-district", "2023-06-30")
     rubric = load_rubric("wenzhou-district")
     assert [i["id"] for i in data["indicators"]] == [ind.id for ind in rubric.indicators]
     paths = {d["path"] for d in data["documents"]}
@@ -111,7 +111,7 @@ def test_screen_db_writes_the_queue_and_a_rerun_does_not_duplicate(tmp_path):
     assert rerun.exit_code == 0
     store = Store(db)
     [pkg] = store.packages()
-    assert (pkg["name"], pkg["documents"], pkg["unreadable"], pkg["screen_count"]) == ("package", 8, 1, 2)
+    assert (pkg["name"], pkg["documents"], pkg["unreadable"], pkg["screen_count"]) == ("瑞安市", 8, 1, 2)
     assert len(store.items(pkg["id"])) == len(load_rubric("wenzhou-district").indicators)
     assert pkg["candidate_total"] == pytest.approx(json.loads(rerun.output)["total"]["candidate"])
     assert store.search("教育局")  # the documents' text is searchable (trigram FTS)
@@ -120,7 +120,7 @@ def test_screen_db_writes_the_queue_and_a_rerun_does_not_duplicate(tmp_path):
 def test_prescreen_db_environment_variable_selects_the_queue(tmp_path):
     db = tmp_path / "from-env.db"
     assert screen_sample("--json", env={"PRESCREEN_DB": str(db)}).exit_code == 0
-    assert [p["name"] for p in Store(db).packages()] == ["package"]
+    assert [p["name"] for p in Store(db).packages()] == ["瑞安市"]
 
 
 def test_package_with_bad_files_still_screens_and_lists_them(bad_package, tmp_path):
@@ -162,7 +162,7 @@ def test_confirmed_decision_survives_a_rerun_through_the_cli(tmp_path):
     (["--rubric", "wenzhou-district", "--track", "v2"], "没有类别"),
 ])
 def test_misuse_is_a_usage_error(args, message):
-    result = run("screen", str(SAMPLE / "package"), *args)
+    result = run("screen", str(SAMPLE / "瑞安市"), *args)
     assert result.exit_code == 2 and message in result.output
 
 
@@ -180,4 +180,4 @@ def test_screen_db_records_the_key_a_batch_rerun_compares(tmp_path):
     assert screen_sample("--db", str(db)).exit_code == 0
     [pkg] = Store(db).packages()
     values = json.loads((SAMPLE / "values.json").read_text(encoding="utf-8"))
-    assert pkg["screen_key"] == screen_key(SAMPLE / "package", "wenzhou-district", None, date(2023, 6, 30), values)
+    assert pkg["screen_key"] == screen_key(SAMPLE / "瑞安市", "wenzhou-district", None, date(2023, 6, 30), values)

@@ -35,4 +35,5 @@
     if (f.dataset.sent) { ev.preventDefault(); return; }
     f.dataset.sent = "1";
   });
+  document.documentElement.dataset.keys = "on";  // the shortcuts are live (tests wait for this)
 })();

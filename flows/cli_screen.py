@@ -80,8 +80,10 @@ def _verbose_prefect(verbose: bool) -> None:
 @click.option("--prefect", "tracked", is_flag=True,
               help="作为 Prefect 流程运行并记录（未设 PREFECT_API_URL 时需先启动临时服务，约多 7–15 秒）")
 @click.option("--verbose", is_flag=True, help="显示 Prefect 日志（仅 --prefect 时）")
+@click.option("--name", help="申报单位名称（默认取文件夹名或压缩包名）；评审队列按名称、指标体系和类别识别申报单位")
 @json_option
-def screen(package, rubric_id, track, as_of, db, values_file, workers, no_ocr, tracked, verbose, as_json) -> None:
+def screen(package, rubric_id, track, as_of, db, values_file, workers, no_ocr, tracked, verbose, name,
+           as_json) -> None:
     """预审一个申报包（文件夹或 .zip）：读取并识别每份材料，按指标体系给出候选分数、佐证和缺失的必备指标。
 
     \b
@@ -102,9 +104,9 @@ def screen(package, rubric_id, track, as_of, db, values_file, workers, no_ocr, t
         from flows.prefect_flows import screen_tracked
 
         with err_console.status("Prefect 流程运行中…") if err_console.is_terminal else _null():
-            result = screen_tracked(package, rubric_id, track, day, values, str(db) if db else None, no_ocr)
+            result = screen_tracked(package, rubric_id, track, day, values, str(db) if db else None, no_ocr, name)
     else:
-        result = _screen_direct(package, rubric_id, track, day, values, db, workers, no_ocr)
+        result = _screen_direct(package, rubric_id, track, day, values, db, workers, no_ocr, name)
     if as_json:
         emit_json(result.design_json())
         return
@@ -119,7 +121,7 @@ class _null:
         return False
 
 
-def _screen_direct(package, rubric_id, track, day, values, db, workers, no_ocr) -> PackageScreen:
+def _screen_direct(package, rubric_id, track, day, values, db, workers, no_ocr, name=None) -> PackageScreen:
     from extract import DocumentCache, Limits
     from flows.pipeline import save_screen, screen_key, screen_package
     from review.store import Store
@@ -128,7 +130,7 @@ def _screen_direct(package, rubric_id, track, day, values, db, workers, no_ocr) 
     with _bar("读取材料") as bar:
         task = bar.add_task("screen", total=None, name="")
         result = screen_package(package, rubric_id, track, day, values, limits=Limits(ocr=not no_ocr),
-                                workers=workers, cache=DocumentCache(), files=store,
+                                workers=workers, cache=DocumentCache(), files=store, name=name,
                                 progress=lambda doc: bar.update(task, advance=1, name=doc.origin.path[-40:]))
     if store is not None:
         key = screen_key(package, rubric_id, track, day, values, Limits(ocr=not no_ocr)) if result.error is None else None

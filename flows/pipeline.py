@@ -68,10 +68,11 @@ def screened_document(doc: Document, rubric_id: str) -> ScreenedDocument:
 
 
 def score_documents(source: Path | str, rubric_id: str, track: str | None, as_of: date,
-                    documents: list[ScreenedDocument], values: dict[str, float] | None = None) -> PackageScreen:
+                    documents: list[ScreenedDocument], values: dict[str, float] | None = None,
+                    name: str | None = None) -> PackageScreen:
     rubric = load_rubric(rubric_id)
     score = score_package(rubric, [d.evidence for d in documents], as_of, track, values)
-    return PackageScreen(package=package_name(source), source=str(source), rubric=rubric_id,
+    return PackageScreen(package=name or package_name(source), source=str(source), rubric=rubric_id,
                          rubric_version=rubric.version, track=score.track, as_of=as_of, documents=documents,
                          score=score, values=dict(values or {}))
 
@@ -79,20 +80,23 @@ def score_documents(source: Path | str, rubric_id: str, track: str | None, as_of
 def screen_package(source: Path | str, rubric_id: str, track: str | None = None, as_of: date | None = None,
                    values: dict[str, float] | None = None, *, limits: Limits = Limits(), workers: int | None = None,
                    cache: DocumentCache | None = None, progress: Callable[[Document], None] | None = None,
-                   members: Iterable[Member] | None = None, files: Store | None = None) -> PackageScreen:
+                   members: Iterable[Member] | None = None, files: Store | None = None,
+                   name: str | None = None) -> PackageScreen:
     """Screen one package (folder or .zip). A package that cannot be read at all gives a PackageScreen
     with `error` set and no score; a file that cannot be read is a document with an error.
-    With `files`, each original file is kept in that queue's file store as it streams past."""
+    With `files`, each original file is kept in that queue's file store as it streams past.
+    `name` is the applicant's name (default: the folder's, or the zip's without .zip)."""
     as_of = as_of or date.today()
     source = Path(source)
     if not source.exists():
-        return PackageScreen(package=package_name(source), source=str(source), rubric=rubric_id, track=track,
-                             as_of=as_of, error=ExtractError(code="not_found", message=f"找不到申报材料：{source}"))
+        return PackageScreen(package=name or package_name(source), source=str(source), rubric=rubric_id,
+                             track=track, as_of=as_of, error=ExtractError(code="not_found", message=f"找不到申报材料：{source}"))
     stream = members if members is not None else package_members(source, limits)
     if files is not None:
         stream = _keeping(stream, files)
     docs = extract_members(stream, limits, workers, cache, progress)
-    return score_documents(source, rubric_id, track, as_of, [screened_document(d, rubric_id) for d in docs], values)
+    return score_documents(source, rubric_id, track, as_of, [screened_document(d, rubric_id) for d in docs], values,
+                           name)
 
 
 def _keeping(members: Iterable[Member], store: Store) -> Iterator[Member]:

@@ -100,11 +100,11 @@ def screen_chunk(db: str, jobs: list[tuple[str, str | None]], rubric_id: str, tr
 @task(name="screen-package", task_run_name="screen {source}", retries=2, retry_delay_seconds=2,
       cache_policy=NO_CACHE, persist_result=False)
 def screen_task(source: str, rubric_id: str, track: str | None, as_of: date, values: dict | None,
-                no_ocr: bool = False, db: str | None = None) -> PackageScreen:
+                no_ocr: bool = False, db: str | None = None, name: str | None = None) -> PackageScreen:
     """Read, extract, classify and score one package (flows.pipeline.screen_package); with `db`, keep
     each original file in that queue's file store and save the screening there."""
     screen = screen_package(source, rubric_id, track, as_of, values, limits=limits_for(no_ocr),
-                            cache=DocumentCache(), files=open_store(db) if db else None)
+                            cache=DocumentCache(), files=open_store(db) if db else None, name=name)
     if db:
         save_screen(db, screen, _key(source, rubric_id, track, as_of, values, no_ocr))
     return screen
@@ -127,9 +127,10 @@ def cache_settings():
 
 @flow(name="screen-package", log_prints=False)
 def screen_package_flow(source: str, rubric_id: str, track: str | None = None, as_of: date | None = None,
-                        values: dict | None = None, db: str | None = None, no_ocr: bool = False) -> PackageScreen:
+                        values: dict | None = None, db: str | None = None, no_ocr: bool = False,
+                        name: str | None = None) -> PackageScreen:
     """One package: screen it and, with `db`, save it into the queue (one task run)."""
-    return screen_task(str(source), rubric_id, track, as_of or date.today(), values, no_ocr, db)
+    return screen_task(str(source), rubric_id, track, as_of or date.today(), values, no_ocr, db, name)
 
 
 def chunk_size(packages: int, workers: int, most: int = 8) -> int:
@@ -232,10 +233,11 @@ def run_batch(batch_dir: Path | str, rubric_id: str, track: str | None = None, a
 
 
 def screen_tracked(source: Path | str, rubric_id: str, track: str | None = None, as_of: date | None = None,
-                   values: dict | None = None, db: str | None = None, no_ocr: bool = False) -> PackageScreen:
+                   values: dict | None = None, db: str | None = None, no_ocr: bool = False,
+                   name: str | None = None) -> PackageScreen:
     """`prescreen screen --prefect`: the single package as a tracked Prefect flow run."""
     with cache_settings():
-        return screen_package_flow(str(source), rubric_id, track, as_of, values, db, no_ocr)
+        return screen_package_flow(str(source), rubric_id, track, as_of, values, db, no_ocr, name)
 
 
 __all__ = ["screen_package_flow", "screen_batch_flow", "run_batch", "screen_tracked", "package_name",

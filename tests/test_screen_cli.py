@@ -181,3 +181,10 @@ def test_screen_db_records_the_key_a_batch_rerun_compares(tmp_path):
     [pkg] = Store(db).packages()
     values = json.loads((SAMPLE / "values.json").read_text(encoding="utf-8"))
     assert pkg["screen_key"] == screen_key(SAMPLE / "瑞安市", "wenzhou-district", None, date(2023, 6, 30), values)
+
+
+def test_name_sets_the_applicant(tmp_path):
+    db = tmp_path / "queue.db"
+    data = json.loads(screen_sample("--json", "--name", "瑞安市教育局", "--db", str(db)).output)
+    assert data["package"] == "瑞安市教育局"
+    assert [p["name"] for p in Store(db).packages()] == ["瑞安市教育局"]

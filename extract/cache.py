@@ -17,11 +17,16 @@ from records import Document
 EXTRACTOR_VERSION = "1"
 
 
-def default_cache_dir() -> Path:
-    env = os.environ.get("PRESCREEN_CACHE")
+def user_cache_dir(env_var: str, name: str) -> Path:
+    """$env_var if set, else $XDG_CACHE_HOME/prescreen/<name> (~/.cache/prescreen/<name>)."""
+    env = os.environ.get(env_var)
     if env:
         return Path(env)
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "prescreen" / "extract"
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "prescreen" / name
+
+
+def default_cache_dir() -> Path:
+    return user_cache_dir("PRESCREEN_CACHE", "extract")
 
 
 def _limits_key(limits: Limits) -> str:

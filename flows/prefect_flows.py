@@ -53,6 +53,7 @@ from prefect.settings import (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_LOCAL_S
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # noqa: E402
 
 from extract import DocumentCache, Limits  # noqa: E402
+from extract.cache import user_cache_dir  # noqa: E402
 from flows.pipeline import (failed_screen, find_packages, open_store, package_name, queued_summary,  # noqa: E402
                             save_screen, screen_and_save, screen_key, screen_package)
 from records.screen import PackageScreen  # noqa: E402
@@ -62,10 +63,7 @@ _progress: list[Progress] = []  # the callback of the running batch (the flow ru
 
 
 def flow_cache_dir() -> Path:
-    env = os.environ.get("PRESCREEN_FLOW_CACHE")
-    if env:
-        return Path(env)
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "prescreen" / "flows"
+    return user_cache_dir("PRESCREEN_FLOW_CACHE", "flows")
 
 
 def limits_for(no_ocr: bool) -> Limits:
